@@ -1,0 +1,82 @@
+"""The application factory."""
+from flask import Flask
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import load_config
+
+
+def create_app(env_name=None, **overrides):
+    """Build the app for an environment (default: HEARTH_ENV). `overrides` win over the environment."""
+    app = Flask(__name__, static_url_path="/assets", static_folder="static", instance_relative_config=True)
+    app.config.update(load_config(env_name))
+    app.config.update(overrides)
+
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
+
+    # GOV.UK macros are addressed as "govuk_frontend_jinja/..." and "govuk_frontend_wtf/...".
+    app.jinja_loader = ChoiceLoader([
+        app.jinja_loader,
+        PrefixLoader({name: PackageLoader(name) for name in ("govuk_frontend_jinja", "govuk_frontend_wtf")}),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from app.common import web
+
+    web.init_app(app)
+    return app
+
+
+def _init_extensions(app):
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from app.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    WTFormsHelpers(app)
+
+    from app.auth import sessions
+
+    sessions.init_login_manager(login_manager)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from app.common.sqlite import enable_sqlite_pragmas
+
+        with app.app_context():
+            enable_sqlite_pragmas(db.engine)
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _register_blueprints(app):
+    from app.auth.admin_routes import bp as admin_bp
+    from app.auth.routes import bp as auth_bp
+    from app.common.routes import bp as common_bp
+    from app.framework.routes import bp as framework_bp
+
+    for blueprint in (common_bp, auth_bp, admin_bp, framework_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app):
+    from app.audit.cli import audit_cli
+    from app.auth.cli import users_cli
+    from app.demo.cli import demo_cli
+    from app.framework.cli import framework_cli
+
+    for group in (audit_cli, users_cli, demo_cli, framework_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,3 @@
+"""The append-only, hash-chained audit log: record() for changes, record_refusal() for refusals and
+failures, verify() and anchor() to prove nothing was changed, removed, reordered or cut off."""
+from app.audit.services import record, record_refusal  # noqa: F401

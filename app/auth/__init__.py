@@ -1,0 +1,1 @@
+"""Agencies, users and roles; sign-in and sign-out; the route access declarations."""

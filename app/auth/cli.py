@@ -1,0 +1,4 @@
+"""`flask users ...` (placeholder until built)."""
+from flask.cli import AppGroup
+
+users_cli = AppGroup("users", help="Manage user accounts.")

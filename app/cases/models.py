@@ -1,0 +1,1 @@
+"""Families, people and the team around the family (being built)."""

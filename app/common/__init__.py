@@ -1,0 +1,1 @@
+"""What every feature package shares: the base model, time helpers, templates, errors, uploads."""

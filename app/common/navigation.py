@@ -1,0 +1,34 @@
+"""The service navigation, by role. Packages register their entries when the app is created, so a
+lower package never imports a higher one to build the menu."""
+from dataclasses import dataclass
+
+from flask import url_for
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    text: str
+    endpoint: str
+    roles: frozenset  # Role codes that see the entry; empty means every signed-in user
+    order: int = 50
+
+
+_ENTRIES: list[NavEntry] = []
+
+
+def register_nav(text, endpoint, roles=(), order=50):
+    entry = NavEntry(text, endpoint, frozenset(getattr(r, "value", r) for r in roles), order)
+    if entry not in _ENTRIES:
+        _ENTRIES.append(entry)
+
+
+def navigation_items(user, current_endpoint):
+    if not user or not user.is_authenticated:
+        return []
+    items = []
+    for entry in sorted(_ENTRIES, key=lambda e: (e.order, e.text)):
+        if entry.roles and user.role.value not in entry.roles:
+            continue
+        active = bool(current_endpoint) and current_endpoint.split(".")[0] == entry.endpoint.split(".")[0]
+        items.append({"href": url_for(entry.endpoint), "text": entry.text, "active": active})
+    return items

@@ -1,0 +1,1 @@
+"""Demo data for a lived-in demo council (never in production)."""

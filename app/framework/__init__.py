@@ -1,0 +1,1 @@
+"""The outcome framework as versioned reference data: headline outcomes, descriptors and measures."""

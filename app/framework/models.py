@@ -1,0 +1,1 @@
+"""Outcome framework reference data (being built)."""

@@ -10,9 +10,9 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
 # Public, well-known values: anyone can read them here, so production must never run with them.
-DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"
+DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105
 DEV_AUDIT_HMAC_KEY = "dev-only-audit-key-not-for-production"
-DEV_DEMO_PASSWORD = "hearth-demo-2026"
+DEV_DEMO_PASSWORD = "hearth-demo-2026"  # noqa: S105  (printed by `flask demo seed`)
 ENVIRONMENTS = ("development", "test", "production")
 
 
@@ -76,7 +76,7 @@ def load_config(env_name=None, environ=None):
         "PAGE_SIZE": _int(env, "PAGE_SIZE", 25),
     }
     if test:
-        settings.update(SECRET_KEY="test-secret-key", AUDIT_HMAC_KEY="test-audit-key", MFA_REQUIRED=False)
+        settings.update(SECRET_KEY="test-secret-key", AUDIT_HMAC_KEY="test-audit-key", MFA_REQUIRED=False)  # noqa: S106
     settings["PERMANENT_SESSION_LIFETIME"] = settings["SESSION_IDLE_MINUTES"] * 60
     if prod:
         check_production(settings)

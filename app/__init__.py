@@ -1,6 +1,8 @@
 """The application factory."""
+from pathlib import Path
+
 from flask import Flask
-from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import load_config
@@ -18,7 +20,7 @@ def create_app(env_name=None, **overrides):
 
     # GOV.UK macros are addressed as "govuk_frontend_jinja/..." and "govuk_frontend_wtf/...".
     app.jinja_loader = ChoiceLoader([
-        app.jinja_loader,
+        FileSystemLoader(Path(__file__).parent / "common" / "templates"),  # base layout and error pages
         PrefixLoader({name: PackageLoader(name) for name in ("govuk_frontend_jinja", "govuk_frontend_wtf")}),
     ])
     app.jinja_env.trim_blocks = True
@@ -28,9 +30,9 @@ def create_app(env_name=None, **overrides):
     _register_blueprints(app)
     _register_cli(app)
 
-    from app.common import web
+    from app import boundary
 
-    web.init_app(app)
+    boundary.init_app(app)
     return app
 
 
@@ -57,18 +59,16 @@ def _init_extensions(app):
 
 
 def _migrations_dir():
-    from pathlib import Path
-
     return Path(__file__).resolve().parent.parent / "migrations"
 
 
 def _register_blueprints(app):
     from app.auth.admin_routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
-    from app.common.routes import bp as common_bp
     from app.framework.routes import bp as framework_bp
+    from app.home.routes import bp as home_bp
 
-    for blueprint in (common_bp, auth_bp, admin_bp, framework_bp):
+    for blueprint in (home_bp, auth_bp, admin_bp, framework_bp):
         app.register_blueprint(blueprint)
 
 

@@ -22,8 +22,7 @@ class Factory:
              is_designated_lead=False, active=True):
         n = next(_counter)
         if agency is None:
-            kind = agency_kind or ("early_help" if role in ("key_worker", "programme_manager") else "early_help")
-            agency = self.agency(kind)
+            agency = self.agency(agency_kind or "early_help")
         user = User(email=email or f"user{n}@test.example", name=name or f"Test User {n}", role=Role(role),
                     agency=agency, is_designated_lead=is_designated_lead, active=active, password_hash=_HASH)
         db.session.add(user)

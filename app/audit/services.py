@@ -94,8 +94,8 @@ def record_refusal(action, *, actor=None, object_type=None, object_id=None, fami
                    purpose=None, basis=None, outcome="refused", **details):
     """Record a refusal or failure so that it survives the rollback of the request that caused it."""
     # Who and where are read now: after a rollback the user object may no longer be loaded.
-    kwargs = dict(ctx=_context(actor), object_type=object_type, object_id=object_id, family_id=family_id,
-                  person_id=person_id, purpose=purpose, basis=basis, outcome=outcome, details=details)
+    kwargs = {"ctx": _context(actor), "object_type": object_type, "object_id": object_id, "family_id": family_id,
+              "person_id": person_id, "purpose": purpose, "basis": basis, "outcome": outcome, "details": details}
     if has_request_context():
         g.setdefault("pending_refusals", []).append((action, kwargs))
         return None

@@ -99,5 +99,14 @@ def is_safe_next(target):
     return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target
 
 
-__all__ = ["Access", "public", "signed_in", "roles_required", "object_access", "token_authenticated",
-           "declared_access", "endpoint_access", "is_safe_next"]
+__all__ = [
+    "Access",
+    "declared_access",
+    "endpoint_access",
+    "is_safe_next",
+    "object_access",
+    "public",
+    "roles_required",
+    "signed_in",
+    "token_authenticated",
+]

@@ -22,7 +22,7 @@ def _email_key():
 @limiter.limit("50 per 5 minutes", methods=["POST"])
 def sign_in():
     if current_user.is_authenticated:
-        return redirect(url_for("common.home"))
+        return redirect(url_for("home.index"))
     form = SignInForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
@@ -32,7 +32,7 @@ def sign_in():
             login_user(user)
             session.permanent = True
             session["signed_in_at"] = utcnow().isoformat()
-            return redirect(target if is_safe_next(target) else url_for("common.home"))
+            return redirect(target if is_safe_next(target) else url_for("home.index"))
         form.email.errors.append("Enter a correct email address and password")
     return render_template("auth/sign_in.html", form=form)
 

@@ -5,13 +5,13 @@ from sqlalchemy import text
 from app.auth.access import public, signed_in
 from app.extensions import db
 
-bp = Blueprint("common", __name__, template_folder="templates")
+bp = Blueprint("home", __name__, template_folder="templates")
 
 
 @bp.route("/")
 @signed_in
-def home():
-    return render_template("common/home.html")
+def index():
+    return render_template("home/index.html")
 
 
 @bp.route("/healthz")

@@ -3,7 +3,7 @@ integration tests run on; `make test` runs them on both.
 
 Each integration test runs inside a transaction that is rolled back at its end: the app's own
 commits become savepoints (SQLAlchemy's join_transaction_mode="create_savepoint"). Tests that need
-several processes or real commits use `TestDatabase` for a database of their own.
+several processes or real commits use `ThrowawayDatabase` for a database of their own.
 """
 import os
 import re
@@ -13,7 +13,7 @@ import pytest
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import scoped_session, sessionmaker
 
-from tests.databases import TestDatabase, postgres_unreachable_reason
+from tests.databases import ThrowawayDatabase, postgres_unreachable_reason
 
 
 def pytest_addoption(parser):
@@ -39,7 +39,7 @@ def db_kind(request):
 
 @pytest.fixture(scope="session")
 def database_url(db_kind):
-    with TestDatabase(db_kind) as url:
+    with ThrowawayDatabase(db_kind) as url:
         yield url
 
 
@@ -152,3 +152,31 @@ internal_auditor_client = _role_client("internal_auditor")
 ig_officer_client = _role_client("ig_officer")
 agency_admin_client = _role_client("agency_admin", agency_kind="police")
 admin_client = _role_client("admin")
+
+
+def make_app_on_own_database(url, tmp_path_factory=None, **overrides):
+    """An app whose database is its own and really commits (for tests of commits and concurrency)."""
+    from app import create_app
+    from app.extensions import db
+
+    folder = tempfile.mkdtemp(prefix="hearth_files_")
+    flask_app = create_app("test", SQLALCHEMY_DATABASE_URI=url, REPORTS_DIR=os.path.join(folder, "reports"),
+                           UPLOADS_DIR=os.path.join(folder, "uploads"), **overrides)
+    with flask_app.app_context():
+        import app.models  # noqa: F401
+
+        db.create_all()
+    return flask_app
+
+
+@pytest.fixture(scope="module")
+def own_app(db_kind):
+    """A module's own app and database, for tests that commit for real; dropped afterwards."""
+    from app.extensions import db
+
+    with ThrowawayDatabase(db_kind) as url:
+        flask_app = make_app_on_own_database(url)
+        yield flask_app
+        with flask_app.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -40,8 +40,8 @@ def create_sqlite_database():
     return str(folder), f"sqlite:///{folder / 'hearth.sqlite'}"
 
 
-class TestDatabase:
-    """A database of its own for one test session or module: `with TestDatabase(kind) as url:`."""
+class ThrowawayDatabase:
+    """A database of its own for one test session or module: `with ThrowawayDatabase(kind) as url:`."""
 
     def __init__(self, kind):
         self.kind = kind

@@ -8,9 +8,10 @@ belong to the package that owns the object and are declared with `object_access`
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 
+from app import audit
 from app.auth.models import Role
 
 
@@ -55,6 +56,7 @@ def roles_required(*roles: Role):
         def wrapped(*args, **kwargs):
             _require_sign_in()
             if current_user.role not in roles:
+                audit.record_refusal("AccessRefused", object_type="endpoint", object_id=request.endpoint)
                 abort(403)
             return view(*args, **kwargs)
 

@@ -10,6 +10,7 @@ import re
 import tempfile
 
 import pytest
+from flask import g, request_started
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import scoped_session, sessionmaker
 
@@ -55,9 +56,16 @@ def app(database_url):
         import app.models  # noqa: F401  every table
 
         db.create_all()
+    request_started.connect(_forget_signed_in_user, flask_app)
     yield flask_app
     with flask_app.app_context():
         db.engine.dispose()
+
+
+def _forget_signed_in_user(sender, **extra):
+    # Each test keeps one app context open, so `g` outlives a request and Flask-Login would go on
+    # answering with the first client's user; forget it, as a fresh app context does in production.
+    g.pop("_login_user", None)
 
 
 @pytest.fixture(autouse=True)

@@ -10,12 +10,18 @@ _counter = itertools.count(1)
 _HASH = hash_password(TEST_PASSWORD)  # hashing is slow on purpose; do it once
 
 
+def _save(obj):
+    # Committed (in a test, a savepoint released): the row exists before the request, as real data would,
+    # so a refused request's rollback cannot erase it. The test's outer transaction still rolls it back.
+    db.session.add(obj)
+    db.session.commit()
+
+
 class Factory:
     def agency(self, kind="early_help", name=None):
         n = next(_counter)
         agency = Agency(name=name or f"Test {AgencyKind(kind).label} {n}", kind=AgencyKind(kind))
-        db.session.add(agency)
-        db.session.flush()
+        _save(agency)
         return agency
 
     def user(self, role="key_worker", agency=None, agency_kind=None, email=None, name=None,
@@ -25,6 +31,5 @@ class Factory:
             agency = self.agency(agency_kind or "early_help")
         user = User(email=email or f"user{n}@test.example", name=name or f"Test User {n}", role=Role(role),
                     agency=agency, is_designated_lead=is_designated_lead, active=active, password_hash=_HASH)
-        db.session.add(user)
-        db.session.flush()
+        _save(user)
         return user

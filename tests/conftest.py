@@ -56,16 +56,18 @@ def app(database_url):
         import app.models  # noqa: F401  every table
 
         db.create_all()
-    request_started.connect(_forget_signed_in_user, flask_app)
+    request_started.connect(_fresh_request_globals, flask_app)
     yield flask_app
     with flask_app.app_context():
         db.engine.dispose()
 
 
-def _forget_signed_in_user(sender, **extra):
-    # Each test keeps one app context open, so `g` outlives a request and Flask-Login would go on
-    # answering with the first client's user; forget it, as a fresh app context does in production.
-    g.pop("_login_user", None)
+def _fresh_request_globals(sender, **extra):
+    # Each test keeps one app context open, so `g` outlives a request: Flask-Login would go on answering
+    # with the first client's user and Flask-WTF with its CSRF token. Start each request with an empty
+    # `g`, as the fresh app context of a real request does.
+    for name in list(g):
+        g.pop(name, None)
 
 
 @pytest.fixture(autouse=True)

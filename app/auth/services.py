@@ -112,3 +112,136 @@ def can_manage_user(admin, user_or_agency_id) -> bool:
     if admin.role == Role.ADMIN:
         return True
     return admin.role == Role.AGENCY_ADMIN and admin.agency_id == agency_id
+
+
+# --- Administration: the scope rules for admins and agency admins, and the reads their pages need. ---
+
+class NotPermitted(AccountError):
+    """An administrator asked for a change outside what their role may do."""
+
+    field = None
+
+
+class RoleNotGrantable(NotPermitted):
+    field = "role"
+
+
+class AgencyNotPermitted(NotPermitted):
+    field = "agency"
+
+
+class EmailTaken(AccountError):
+    field = "email"
+
+
+class PasswordRefused(AccountError):
+    field = "password"
+
+
+class CannotChangeOwnAccess(AccountError):
+    field = "role"
+
+
+# Agency admins run the front line of their own agency; every other role is granted centrally.
+AGENCY_ADMIN_GRANTABLE_ROLES = (Role.KEY_WORKER, Role.PRACTITIONER)
+USERS_PER_PAGE = 25
+
+
+def grantable_roles(actor) -> tuple:
+    if actor.role == Role.ADMIN:
+        return tuple(Role)
+    if actor.role == Role.AGENCY_ADMIN:
+        return AGENCY_ADMIN_GRANTABLE_ROLES
+    return ()
+
+
+def can_edit_user(actor, user) -> bool:
+    """Object scope (can_manage_user) and, for agency admins, only accounts they could have created:
+    an agency admin must not disable or re-role a programme manager or administrator who happens to
+    sit in their agency."""
+    if not can_manage_user(actor, user):
+        return False
+    return actor.role == Role.ADMIN or user.role in grantable_roles(actor)
+
+
+def check_assignment(actor, role, agency, *, current_agency_id=None):
+    """Refuse a role or agency the actor may not give, whatever the form offered."""
+    role = Role(role)
+    if role not in grantable_roles(actor):
+        raise RoleNotGrantable(f"You cannot give the role {role.label.lower()}")
+    if not can_manage_user(actor, agency.id):
+        raise AgencyNotPermitted("You can only add users to your own agency")
+    if not agency.active and agency.id != current_agency_id:
+        raise AgencyNotPermitted("Choose an active agency")
+    return role
+
+
+def admin_create_user(actor, *, email, name, role, agency, password, is_designated_lead=False):
+    """create_user as an administrator: scope first, then each refusal tied to the field it concerns."""
+    check_assignment(actor, role, agency)
+    if find_user_by_email(email):
+        raise EmailTaken("A user with that email address already exists")
+    problem = password_problem(password or "")
+    if problem:
+        raise PasswordRefused(problem)
+    return create_user(email=email, name=name, role=role, agency=agency, password=password,
+                       is_designated_lead=is_designated_lead, actor=actor)
+
+
+def admin_update_user(actor, user, *, name, role, agency, is_designated_lead, active):
+    if not can_edit_user(actor, user):
+        raise NotPermitted("You cannot change this user")
+    role = check_assignment(actor, role, agency, current_agency_id=user.agency_id)
+    # Changing your own role, agency or status could lock out the last administrator.
+    if user.id == actor.id and (role != user.role or agency.id != user.agency_id or not active):
+        raise CannotChangeOwnAccess("You cannot change your own role, agency or status")
+    return update_user(user, name=name, role=role, agency=agency, is_designated_lead=is_designated_lead,
+                       active=active, actor=actor)
+
+
+def end_user_sessions(user, actor=None):
+    """Sign the user out everywhere at their next request."""
+    user.end_sessions()
+    db.session.flush()
+    audit.record("UserSessionsEnded", actor=actor, object_type="user", object_id=user.id)
+    return user
+
+
+def disable_user(user, actor=None):
+    """Disable an account (ends its sessions); kept as one call for the CLI and jobs."""
+    return update_user(user, name=user.name, role=user.role, agency=user.agency,
+                       is_designated_lead=user.is_designated_lead, active=False, actor=actor)
+
+
+def find_agency_by_name(name):
+    return db.session.scalar(select(Agency).where(func.lower(Agency.name) == (name or "").strip().lower()))
+
+
+def agencies_visible_to(actor, *, active_only=False, include_id=None):
+    """The agencies an administrator may pick from, by name. `include_id` keeps a user's current
+    agency in the list even when it has since been made inactive."""
+    query = select(Agency).order_by(Agency.name, Agency.id)
+    if actor.role != Role.ADMIN:
+        query = query.where(Agency.id == actor.agency_id)
+    if active_only:
+        query = query.where(Agency.active.is_(True) | (Agency.id == include_id))
+    return db.session.scalars(query).all()
+
+
+def users_page(actor, *, agency_id=None, page=1, per_page=USERS_PER_PAGE):
+    """One page of the users an administrator may see, by name; agency admins see only their agency."""
+    query = select(User).order_by(User.name, User.id)
+    if actor.role != Role.ADMIN:
+        agency_id = actor.agency_id
+    if agency_id is not None:
+        query = query.where(User.agency_id == agency_id)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def all_users():
+    return db.session.scalars(select(User).order_by(User.name, User.id)).all()
+
+
+def agencies_page(*, page=1, per_page=50):
+    return db.paginate(select(Agency).order_by(Agency.name, Agency.id), page=page, per_page=per_page,
+                       error_out=False, count=True)

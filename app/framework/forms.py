@@ -3,9 +3,14 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import DecimalField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.framework.rules import TEXT_LIMITS, Comparison, MeasureKind, PeriodUnit
+from app.framework.rules import TEXT_LIMITS, Comparison, MeasureKind, PeriodUnit, descriptor_problems
+
+
+def _choices(members):
+    return [SelectChoice(m.value, m.label) for m in members]
 
 
 def _code(value):
@@ -51,11 +56,13 @@ class DescriptorForm(FlaskForm):
                                    "fewer")],
     )
     measure_kind = RadioField(
-        "Kind of measure", choices=MeasureKind.choices(), widget=GovRadioInput(), coerce=_code,
+        "Kind of measure", choices=_choices(MeasureKind), widget=GovRadioInput(), coerce=_code,
+        description="A percentage (such as attendance), a count (such as incidents in the period), or yes or no "
+                    "(whether the resolved condition held in the period)",
         invalid_choice_message="Select the kind of measure",
     )
     comparison = RadioField(
-        "Resolved when the measure is", choices=Comparison.choices(), widget=GovRadioInput(), coerce=_code,
+        "Resolved when the measure is", choices=_choices(Comparison), widget=GovRadioInput(), coerce=_code,
         description="For a yes or no measure, select 'Exactly': resolved when the answer is yes",
         invalid_choice_message="Select how the measure is compared with the threshold",
     )
@@ -74,7 +81,8 @@ class DescriptorForm(FlaskForm):
         invalid_value_message="The number of periods must be a whole number, for example 3",
     )
     period_unit = RadioField(
-        "Period", choices=PeriodUnit.choices(), widget=GovRadioInput(), coerce=_code,
+        "Period", choices=_choices(PeriodUnit), widget=GovRadioInput(), coerce=_code,
+        description="The period each value of the measure covers",
         invalid_choice_message="Select the period the measure is taken over",
     )
     category = RadioField(
@@ -84,8 +92,22 @@ class DescriptorForm(FlaskForm):
     )
     submit = SubmitField("Save descriptor", widget=GovSubmitInput())
 
-    def limit_categories(self, categories):
-        self.category.choices = [(c.value, c.label) for c in categories]
+    checks_code = False
+
+    def for_headline(self, headline_code, categories):
+        """Offer only the categories a need under this headline may carry, and check the rule for it."""
+        self.headline_code = headline_code
+        self.category.choices = _choices(categories)
+        return self
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # The framework's own checks too, so every problem is shown at once; fields that already
+        # failed keep their first message.
+        problems = descriptor_problems(self.descriptor_data(), self.headline_code, check_code=self.checks_code)
+        problems = {f: m for f, m in problems.items() if f in self._fields and not self[f].errors}
+        self.show_problems(problems)
+        return valid and not problems
 
     def descriptor_data(self) -> dict:
         return {name: self[name].data for name in (
@@ -109,6 +131,7 @@ class NewDescriptorForm(DescriptorForm):
             "The code must be 60 characters or fewer"))],
     )
     submit = SubmitField("Add descriptor", widget=GovSubmitInput())
+    checks_code = True
 
     def descriptor_data(self) -> dict:
         return {**super().descriptor_data(), "code": (self.code.data or "").strip()}

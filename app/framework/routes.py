@@ -52,8 +52,7 @@ def index():
 @roles_required(*EDITORS)
 def edit_descriptor(descriptor_id):
     descriptor = queries.get_descriptor(descriptor_id) or abort(404)
-    form = DescriptorForm(obj=descriptor)
-    form.limit_categories(_categories(descriptor.headline))
+    form = DescriptorForm(obj=descriptor).for_headline(descriptor.headline.code, _categories(descriptor.headline))
     if form.validate_on_submit():
         try:
             services.update_descriptor(descriptor, form.descriptor_data(), actor=current_user)
@@ -70,9 +69,8 @@ def edit_descriptor(descriptor_id):
 @roles_required(*EDITORS)
 def new_descriptor(headline_id):
     headline = queries.get_headline(headline_id) or abort(404)
-    form = NewDescriptorForm()
     categories = _categories(headline)
-    form.limit_categories(categories)
+    form = NewDescriptorForm().for_headline(headline.code, categories)
     if request.method == "GET":
         form.category.data = categories[0].value  # the headline's own category (domain.md)
     if form.validate_on_submit():

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from app.framework.catalogue import DEFAULT_CATALOGUE, SUPPORTING_FAMILIES_2022, TROUBLED_FAMILIES_PHASE_2
-from app.framework.categories import DataCategory, allowed_categories, category_for
+from app.framework.categories import DataCategory, category_for
 from app.framework.models import Programme
 from app.framework.rules import CODE_PATTERN, descriptor_problems
 

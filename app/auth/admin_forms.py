@@ -10,11 +10,12 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
 from app.auth.models import AgencyKind
 
-STATUS_CHOICES = [("active", "Active"), ("disabled", "Disabled")]
+STATUS_CHOICES = [SelectChoice("active", "Active"), SelectChoice("disabled", "Disabled")]
 
 
 def _int_or_none(value):
@@ -28,7 +29,8 @@ def _one_of_choices(message):
     """Like WTForms' choice check, with a GOV.UK message (the built-in says "Not a valid choice")."""
 
     def check(form, field):
-        if str(field.data) not in {str(value) for value, _ in field.choices if value not in ("", None)}:
+        offered = {str(choice[0]) for choice in field.iter_choices() if choice[0] not in ("", None)}
+        if str(field.data) not in offered:
             raise ValidationError(message)
 
     return check
@@ -94,8 +96,9 @@ _password = PasswordField(
 class _UserFormBase(FlaskForm):
     def __init__(self, *args, roles, agencies, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [(role.value, role.label) for role in roles]
-        self.agency.choices = [("", "Choose an agency")] + [(agency.id, agency.name) for agency in agencies]
+        self.role.choices = [SelectChoice(role.value, role.label) for role in roles]
+        self.agency.choices = [SelectChoice("", "Choose an agency"),
+                               *(SelectChoice(agency.id, agency.name) for agency in agencies)]
 
 
 class NewUserForm(_UserFormBase):
@@ -131,7 +134,8 @@ _agency_name = StringField(
 _kind = SelectField(
     "Kind of agency",
     widget=GovSelect(),
-    choices=[("", "Choose a kind of agency"), *AgencyKind.choices()],
+    choices=[SelectChoice("", "Choose a kind of agency"),
+             *(SelectChoice(code, label) for code, label in AgencyKind.choices())],
     validate_choice=False,
     validators=[InputRequired(message="Select the kind of agency"), _one_of_choices("Select the kind of agency")],
 )

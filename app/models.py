@@ -3,4 +3,5 @@
 from app.audit import models as audit_models  # noqa: F401
 from app.auth import models as auth_models  # noqa: F401
 from app.cases import models as cases_models  # noqa: F401
+from app.common import upload_models as common_upload_models  # noqa: F401
 from app.framework import models as framework_models  # noqa: F401

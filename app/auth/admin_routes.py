@@ -109,7 +109,7 @@ def edit_user(user_id):
         else:
             flash(f"Changes to {user.name} have been saved", "success")
             return redirect(url_for(".users"))
-    return render_template("auth/admin/user_edit.html", form=form, user=user, end_sessions_form=EndSessionsForm())
+    return render_template("auth/admin/user_edit.html", form=form, user=user)
 
 
 @bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])

@@ -92,6 +92,8 @@ def test_edit_form_starts_with_the_current_values(admin_client, factory):
     assert 'value="practitioner" checked' in body
     assert f'value="{user.agency_id}" selected' in body
     assert 'name="is_designated_lead" type="checkbox" value="y" checked' in body
+    assert body.count('<legend class="govuk-fieldset__legend') == 2  # role and status are labelled fieldsets
+    assert body.count('id="csrf_token"') <= 1  # two forms on the page, no duplicate ids
 
 
 def test_changing_only_the_name_keeps_sessions(app, admin_client, factory):

@@ -22,8 +22,10 @@ USER_ADMINS = (Role.ADMIN, Role.AGENCY_ADMIN)
 
 @bp.record_once
 def _register_navigation(state):
-    register_nav("Users", "admin.users", roles=USER_ADMINS, order=90)
-    register_nav("Agencies", "admin.agencies", roles=(Role.ADMIN,), order=91)
+    register_nav("Users", "admin.users", roles=USER_ADMINS, order=90,
+                 match=("admin.users", "admin.new_user", "admin.edit_user", "admin.end_sessions"))
+    register_nav("Agencies", "admin.agencies", roles=(Role.ADMIN,), order=91,
+                 match=("admin.agencies", "admin.new_agency", "admin.edit_agency"))
 
 
 def _page_number():

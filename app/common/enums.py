@@ -13,6 +13,9 @@ class CodeEnum(str, enum.Enum):
         member.label = label
         return member
 
+    def __str__(self):
+        return self.value
+
     @classmethod
     def choices(cls):
         return [(m.value, m.label) for m in cls]

@@ -11,13 +11,16 @@ class NavEntry:
     endpoint: str
     roles: frozenset  # Role codes that see the entry; empty means every signed-in user
     order: int = 50
+    match: tuple = ()  # endpoint prefixes that mark the entry as the current section
 
 
 _ENTRIES: list[NavEntry] = []
 
 
-def register_nav(text, endpoint, roles=(), order=50):
-    entry = NavEntry(text, endpoint, frozenset(getattr(r, "value", r) for r in roles), order)
+def register_nav(text, endpoint, roles=(), order=50, match=None):
+    """`match` defaults to the entry's blueprint; give endpoint prefixes when a blueprint has several entries."""
+    prefixes = tuple(match) if match else (endpoint.split(".")[0] + ".",)
+    entry = NavEntry(text, endpoint, frozenset(getattr(r, "value", r) for r in roles), order, prefixes)
     if entry not in _ENTRIES:
         _ENTRIES.append(entry)
 
@@ -29,6 +32,6 @@ def navigation_items(user, current_endpoint):
     for entry in sorted(_ENTRIES, key=lambda e: (e.order, e.text)):
         if entry.roles and user.role.value not in entry.roles:
             continue
-        active = bool(current_endpoint) and current_endpoint.split(".")[0] == entry.endpoint.split(".")[0]
+        active = bool(current_endpoint) and current_endpoint.startswith(entry.match)
         items.append({"href": url_for(entry.endpoint), "text": entry.text, "active": active})
     return items

@@ -22,6 +22,6 @@ def test_entries_follow_roles_order_and_the_current_section(monkeypatch):
     with _app().test_request_context():
         items = navigation.navigation_items(admin, "admin.users")
         assert [(i["text"], i["active"]) for i in items] == [("Users", True), ("Agencies", False), ("Framework", False)]
-        assert [i["text"] for i in navigation.navigation_items(agency_admin, "framework.index")] == ["Users", "Framework"]
-        assert navigation.navigation_items(agency_admin, "framework.index")[1]["active"] is True
+        agency_items = navigation.navigation_items(agency_admin, "framework.index")
+        assert [(i["text"], i["active"]) for i in agency_items] == [("Users", False), ("Framework", True)]
         assert navigation.navigation_items(SimpleNamespace(is_authenticated=False), None) == []

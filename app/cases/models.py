@@ -3,15 +3,17 @@
 Identifiers on a person (NHS number, UPN, ...) are stored normalised by `app.cases.identifiers`,
 through the services: matching across agencies compares the stored values as they are.
 """
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from app.cases.names import normalise_name, sound_alike_key
 from app.common.enums import CodeEnum, enum_column_type
 from app.common.models import IdMixin, TimestampMixin
 from app.common.time import today_london
 from app.extensions import db
+from app.framework.categories import DataCategory
 
 ADULT_AGE = 18
 
@@ -85,6 +87,8 @@ class Family(IdMixin, TimestampMixin, db.Model):
     attached_on: Mapped[date | None]
     closed_on: Mapped[date | None]
     closure_reason: Mapped[str | None] = mapped_column(sa.String(40))
+    # The last reopening: the sustainment clock restarts from here (with the status history).
+    reopened_on: Mapped[date | None]
 
     lead_practitioner = relationship("User", foreign_keys=[lead_practitioner_id])
     # Oldest first, people without a date of birth last, so a household reads parents then children.
@@ -130,10 +134,21 @@ class Person(IdMixin, TimestampMixin, db.Model):
     town: Mapped[str | None] = mapped_column(sa.String(80))
     postcode: Mapped[str | None] = mapped_column(sa.String(8))
     left_household_on: Mapped[date | None]
+    # Search keys (app.cases.names), kept in step with the names whenever they are set.
+    given_name_normal: Mapped[str] = mapped_column(sa.String(100), default="", server_default="", index=True)
+    family_name_normal: Mapped[str] = mapped_column(sa.String(100), default="", server_default="", index=True)
+    given_name_sound: Mapped[str] = mapped_column(sa.String(4), default="", server_default="", index=True)
+    family_name_sound: Mapped[str] = mapped_column(sa.String(4), default="", server_default="", index=True)
 
     family: Mapped[Family] = relationship(back_populates="members")
 
     __table_args__ = (sa.Index("ix_people_names", "family_name", "given_name"),)
+
+    @validates("given_name", "family_name")
+    def _keep_name_keys(self, key, value):
+        setattr(self, f"{key}_normal", normalise_name(value)[:100])
+        setattr(self, f"{key}_sound", sound_alike_key(value))
+        return value
 
     @property
     def full_name(self) -> str:
@@ -195,3 +210,255 @@ class TeamMember(IdMixin, TimestampMixin, db.Model):
 
     def __repr__(self):
         return f"<TeamMember {self.id} family {self.family_id} agency {self.agency_id} user {self.user_id}>"
+
+
+# --- Case work -----------------------------------------------------------------------------------------
+# Every record that holds content carries the agency that recorded it (`holding_agency_id`), a data
+# category, and the people it concerns (none: the whole family). The sharing policy reads those three.
+
+
+def _people_table(name, record_table):
+    return sa.Table(
+        name, db.metadata,
+        sa.Column(f"{record_table[:-1]}_id", sa.ForeignKey(f"{record_table}.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("person_id", sa.ForeignKey("people.id"), primary_key=True, index=True),
+    )
+
+
+need_people = _people_table("need_people", "needs")
+intervention_people = _people_table("intervention_people", "interventions")
+case_note_people = _people_table("case_note_people", "case_notes")
+
+
+class StatusEvent(CodeEnum):
+    CHANGED = ("changed", "Status changed")
+    CLOSED = ("closed", "Case closed")
+    REOPENED = ("reopened", "Case reopened")
+
+
+class FamilyStatusChange(IdMixin, TimestampMixin, db.Model):
+    """The lifecycle history: one row per transition. Outcomes read it for the sustainment clock."""
+
+    __tablename__ = "family_status_changes"
+
+    family_id: Mapped[int] = mapped_column(sa.ForeignKey("families.id"), index=True)
+    from_status: Mapped[FamilyStatus | None] = mapped_column(enum_column_type(FamilyStatus, "from_status"))
+    to_status: Mapped[FamilyStatus] = mapped_column(enum_column_type(FamilyStatus, "to_status"))
+    event: Mapped[StatusEvent] = mapped_column(enum_column_type(StatusEvent, "status_event"))
+    changed_on: Mapped[date]
+    closure_reason: Mapped[str | None] = mapped_column(sa.String(40))
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    holding_agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
+
+    changed_by = relationship("User")
+
+
+class LeadAssignment(IdMixin, TimestampMixin, db.Model):
+    """Who led the case when: a new row each time the lead practitioner changes."""
+
+    __tablename__ = "lead_assignments"
+
+    family_id: Mapped[int] = mapped_column(sa.ForeignKey("families.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    assigned_on: Mapped[date]
+    ended_on: Mapped[date | None]
+    assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    user = relationship("User", foreign_keys=[user_id])
+
+
+class FamilyAddress(IdMixin, TimestampMixin, db.Model):
+    """An address the family lived at, with the dates; the current one is also on `Family`."""
+
+    __tablename__ = "family_addresses"
+
+    family_id: Mapped[int] = mapped_column(sa.ForeignKey("families.id"), index=True)
+    address_line_1: Mapped[str | None] = mapped_column(sa.String(120))
+    address_line_2: Mapped[str | None] = mapped_column(sa.String(120))
+    town: Mapped[str | None] = mapped_column(sa.String(80))
+    postcode: Mapped[str | None] = mapped_column(sa.String(8))
+    moved_in_on: Mapped[date | None]
+    moved_out_on: Mapped[date | None]
+
+
+class Need(IdMixin, TimestampMixin, db.Model):
+    """A need under a framework descriptor, identified at attachment or emerging later. Its category is
+    its headline's (category_for); the outcomes work adds evidence and judges resolution."""
+
+    __tablename__ = "needs"
+
+    family_id: Mapped[int] = mapped_column(sa.ForeignKey("families.id"), index=True)
+    descriptor_id: Mapped[int] = mapped_column(sa.ForeignKey("framework_descriptors.id"), index=True)
+    headline_code: Mapped[str] = mapped_column(sa.String(40))
+    identified_on: Mapped[date]
+    at_attachment: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    source_agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
+    holding_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    category: Mapped[DataCategory] = mapped_column(enum_column_type(DataCategory, "data_category"))
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    descriptor = relationship("Descriptor")
+    source_agency = relationship("Agency", foreign_keys=[source_agency_id])
+    holding_agency = relationship("Agency", foreign_keys=[holding_agency_id])
+    people: Mapped[list[Person]] = relationship(secondary=need_people, order_by=Person.id)
+
+
+class Assessment(IdMixin, TimestampMixin, db.Model):
+    """The whole-family assessment: structured sections and a narrative; a whole-family record."""
+
+    __tablename__ = "assessments"
+
+    family_id: Mapped[int] = mapped_column(sa.ForeignKey("families.id"), index=True)
+    holding_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
+    category: Mapped[DataCategory] = mapped_column(enum_column_type(DataCategory, "data_category"),
+                                                   default=DataCategory.CASE_NOTE)
+    sections: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    narrative: Mapped[str | None] = mapped_column(sa.Text)
+    completed_on: Mapped[date | None]
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    updated_at_utc: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    holding_agency = relationship("Agency")
+
+
+class GoalStatus(CodeEnum):
+    NOT_STARTED = ("not_started", "Not started")
+    IN_PROGRESS = ("in_progress", "In progress")
+    DONE = ("done", "Done")
+    DROPPED = ("dropped", "No longer needed")
+
+
+OPEN_GOAL_STATUSES = (GoalStatus.NOT_STARTED, GoalStatus.IN_PROGRESS)
+
+
+class PlanGoal(IdMixin, TimestampMixin, db.Model):
+    """A goal of the family plan: the need it answers, the action, the owning agency, the due date."""
+
+    __tablename__ = "plan_goals"
+
+    family_id: Mapped[int] = mapped_column(sa.ForeignKey("families.id"), index=True)
+    need_id: Mapped[int | None] = mapped_column(sa.ForeignKey("needs.id"))
+    action: Mapped[str] = mapped_column(sa.String(500))
+    owner_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
+    due_on: Mapped[date | None] = mapped_column(index=True)
+    status: Mapped[GoalStatus] = mapped_column(enum_column_type(GoalStatus, "goal_status"),
+                                               default=GoalStatus.NOT_STARTED)
+    holding_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
+    category: Mapped[DataCategory] = mapped_column(enum_column_type(DataCategory, "data_category"),
+                                                   default=DataCategory.CASE_NOTE)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    need = relationship("Need")
+    owner_agency = relationship("Agency", foreign_keys=[owner_agency_id])
+
+
+class PlanReview(IdMixin, TimestampMixin, db.Model):
+    __tablename__ = "plan_reviews"
+
+    family_id: Mapped[int] = mapped_column(sa.ForeignKey("families.id"), index=True)
+    due_on: Mapped[date] = mapped_column(index=True)
+    held_on: Mapped[date | None]
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
+class InterventionType(IdMixin, db.Model):
+    """The configurable catalogue of kinds of work (seeded with defaults; councils add their own)."""
+
+    __tablename__ = "intervention_types"
+
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    order: Mapped[int] = mapped_column("sort_order", default=50)
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+
+
+class Intervention(IdMixin, TimestampMixin, db.Model):
+    """What a worker did with the family. An edit keeps the previous version (`InterventionVersion`);
+    deleting is soft, with a reason, and programme managers still see it."""
+
+    __tablename__ = "interventions"
+
+    family_id: Mapped[int] = mapped_column(sa.ForeignKey("families.id"), index=True)
+    type_id: Mapped[int] = mapped_column(sa.ForeignKey("intervention_types.id"))
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))  # the agency that did the work
+    holding_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    occurred_on: Mapped[date] = mapped_column(index=True)
+    duration_minutes: Mapped[int]
+    summary: Mapped[str] = mapped_column(sa.Text)
+    category: Mapped[DataCategory] = mapped_column(enum_column_type(DataCategory, "data_category"))
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    updated_at_utc: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    deleted_at_utc: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    deleted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    deletion_reason: Mapped[str | None] = mapped_column(sa.String(500))
+
+    type = relationship("InterventionType")
+    agency = relationship("Agency", foreign_keys=[agency_id])
+    holding_agency = relationship("Agency", foreign_keys=[holding_agency_id])
+    recorded_by = relationship("User", foreign_keys=[recorded_by_id])
+    people: Mapped[list[Person]] = relationship(secondary=intervention_people, order_by=Person.id)
+
+    __table_args__ = (sa.CheckConstraint("duration_minutes >= 0", name="duration_not_negative"),)
+
+
+class InterventionVersion(IdMixin, TimestampMixin, db.Model):
+    """An earlier version of an intervention, kept when it was edited."""
+
+    __tablename__ = "intervention_versions"
+
+    intervention_id: Mapped[int] = mapped_column(sa.ForeignKey("interventions.id"), index=True)
+    version: Mapped[int]
+    type_id: Mapped[int] = mapped_column(sa.ForeignKey("intervention_types.id"))
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
+    occurred_on: Mapped[date]
+    duration_minutes: Mapped[int]
+    summary: Mapped[str] = mapped_column(sa.Text)
+    category: Mapped[DataCategory] = mapped_column(enum_column_type(DataCategory, "data_category"))
+    person_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    superseded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    type = relationship("InterventionType")
+
+    __table_args__ = (sa.UniqueConstraint("intervention_id", "version"),)
+
+
+class CaseNote(IdMixin, TimestampMixin, db.Model):
+    __tablename__ = "case_notes"
+
+    family_id: Mapped[int] = mapped_column(sa.ForeignKey("families.id"), index=True)
+    holding_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    category: Mapped[DataCategory] = mapped_column(enum_column_type(DataCategory, "data_category"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    holding_agency = relationship("Agency")
+    recorded_by = relationship("User")
+    people: Mapped[list[Person]] = relationship(secondary=case_note_people, order_by=Person.id)
+
+
+class FormDraft(IdMixin, db.Model):
+    """What a user typed into a long form and saved as a draft, so a session time-out loses nothing."""
+
+    __tablename__ = "form_drafts"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    family_id: Mapped[int] = mapped_column(sa.ForeignKey("families.id"), index=True)
+    form_key: Mapped[str] = mapped_column(sa.String(40))
+    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    saved_at_utc: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "family_id", "form_key"),)
+
+
+class UsedFormToken(db.Model):
+    """One-time form tokens already used: a second submission of the same form is recognised."""
+
+    __tablename__ = "used_form_tokens"
+
+    token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    object_type: Mapped[str | None] = mapped_column(sa.String(40))
+    object_id: Mapped[int | None]
+    used_at_utc: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))

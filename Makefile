@@ -21,10 +21,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-app/static/.built: node_modules/.installed $(wildcard app/assets/scss/*.scss)
+app/static/.built: node_modules/.installed $(wildcard app/assets/scss/*.scss) $(wildcard app/assets/js/*.js)
 	mkdir -p app/static/css app/static/js app/static/images
 	npx sass --pkg-importer=node --style=compressed --no-source-map app/assets/scss/main.scss app/static/css/main.css
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js app/static/js/
+	cp app/assets/js/*.js app/static/js/
 	cp node_modules/govuk-frontend/dist/govuk/assets/images/* app/static/images/
 	cp node_modules/govuk-frontend/dist/govuk/assets/manifest.json app/static/
 	touch $@

@@ -70,6 +70,8 @@ def load_config(env_name=None, environ=None):
         "SESSION_ABSOLUTE_HOURS": _int(env, "SESSION_ABSOLUTE_HOURS", 12),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # A moving window: "10 per 5 minutes" holds for any 5 minutes, not only per clock-aligned window.
+        "RATELIMIT_STRATEGY": "moving-window",
         "MFA_REQUIRED": _bool(env, "MFA_REQUIRED", not (dev or test)),
         "DEMO_PASSWORD": env.get("DEMO_PASSWORD") or ("" if prod else DEV_DEMO_PASSWORD),
         "TIMEZONE": "Europe/London",

@@ -81,8 +81,8 @@ def _security_headers(response):
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    if request.is_secure or current_app.config["SESSION_COOKIE_SECURE"]:
-        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    # Always sent: browsers ignore HSTS over plain HTTP (RFC 6797), so it costs development nothing.
+    response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if request.endpoint != "static":
         # Pages may carry personal data: never store them in a browser or proxy cache.
         response.headers["Cache-Control"] = "no-store"

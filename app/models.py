@@ -3,5 +3,7 @@
 from app.audit import models as audit_models  # noqa: F401
 from app.auth import models as auth_models  # noqa: F401
 from app.cases import models as cases_models  # noqa: F401
+from app.common import job_models as common_job_models  # noqa: F401
+from app.common import outbox_models as common_outbox_models  # noqa: F401
 from app.common import upload_models as common_upload_models  # noqa: F401
 from app.framework import models as framework_models  # noqa: F401

@@ -8,6 +8,7 @@ several processes or real commits use `ThrowawayDatabase` for a database of thei
 import os
 import re
 import tempfile
+from datetime import UTC, datetime
 
 import pytest
 from flask import g, request_started
@@ -138,7 +139,8 @@ def signed_in_client(app, user):
     with test_client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
-        session["signed_in_at"] = "2026-01-01T00:00:00+00:00"
+        # Now, not a fixed date: sessions older than SESSION_ABSOLUTE_HOURS are ended (app/auth/sessions.py).
+        session["signed_in_at"] = datetime.now(UTC).isoformat()
     return test_client
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from app import audit
-from app.auth import services
+from app.auth import mfa, services
 from app.auth.access import roles_required
 from app.auth.admin_forms import EditAgencyForm, EditUserForm, EndSessionsForm, NewAgencyForm, NewUserForm
 from app.auth.models import Agency, AgencyKind, Role, User
@@ -23,7 +23,8 @@ USER_ADMINS = (Role.ADMIN, Role.AGENCY_ADMIN)
 @bp.record_once
 def _register_navigation(state):
     register_nav("Users", "admin.users", roles=USER_ADMINS, order=90,
-                 match=("admin.users", "admin.new_user", "admin.edit_user", "admin.end_sessions"))
+                 match=("admin.users", "admin.new_user", "admin.edit_user", "admin.end_sessions",
+                        "admin.reset_password", "admin.reset_mfa"))
     register_nav("Agencies", "admin.agencies", roles=(Role.ADMIN,), order=91,
                  match=("admin.agencies", "admin.new_agency", "admin.edit_agency"))
 
@@ -122,6 +123,33 @@ def end_sessions(user_id):
         abort(400)
     services.end_user_sessions(user, actor=current_user)
     flash(f"{user.name} has been signed out everywhere", "success")
+    return redirect(url_for(".edit_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
+@roles_required(*USER_ADMINS)
+def reset_password(user_id):
+    """A single-use link for the user to choose a new password, shown here for the admin to pass on
+    (by phone or in person); the message that would carry it is recorded in the outbox."""
+    user = _user_in_scope(user_id)
+    if not EndSessionsForm().validate_on_submit():
+        abort(400)
+    link, reset = services.issue_password_reset(
+        user, actor=current_user, link_for=lambda token: url_for("auth.password_reset", token=token, _external=True)
+    )
+    # Rendered, not redirected: the link exists only in this response (the database keeps its hash).
+    return render_template("auth/admin/reset_link.html", user=user, link=link, expires_at=reset.expires_at_utc,
+                           hours=services.RESET_LINK_HOURS)
+
+
+@bp.route("/users/<int:user_id>/reset-mfa", methods=["POST"])
+@roles_required(*USER_ADMINS)
+def reset_mfa(user_id):
+    user = _user_in_scope(user_id)
+    if not EndSessionsForm().validate_on_submit():
+        abort(400)
+    mfa.reset_mfa(user, actor=current_user)
+    flash(f"{user.name} will set up two-factor authentication again when they next sign in", "success")
     return redirect(url_for(".edit_user", user_id=user.id))
 
 

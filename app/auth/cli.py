@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 from app.auth import services
 from app.auth.models import Role
 from app.auth.passwords import password_problem
+from app.common.time import today_london
 from app.extensions import db
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -69,3 +70,18 @@ def disable_user(email):
     services.disable_user(user)
     db.session.commit()
     click.echo(f"Disabled user {user.id} <{user.email}> and ended their sessions.")
+
+
+@users_cli.command("disable-dormant")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day to count from (YYYY-MM-DD); default today in London.")
+@click.option("--days", type=click.IntRange(min=1), default=services.DORMANT_AFTER_DAYS, show_default=True,
+              help="Disable accounts not signed in to for this many days.")
+def disable_dormant(today, days):
+    """Disable accounts nobody has signed in to for 90 days (audited; ends their sessions)."""
+    day = today.date() if today else today_london()
+    users = services.disable_dormant_accounts(day, days=days)
+    db.session.commit()
+    for user in users:
+        click.echo(f"Disabled user {user.id} <{user.email}>: not signed in for {days} days.")
+    click.echo(f"{len(users)} dormant account{'' if len(users) == 1 else 's'} disabled.")

@@ -62,6 +62,11 @@ class User(UserMixin, IdMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     session_generation: Mapped[int] = mapped_column(default=1, server_default="1")
     last_signed_in_at_utc: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # TOTP: the shared secret once enrolment is confirmed, and the last time-step accepted, so a code
+    # (even one still inside its 30-second window) works once.
+    mfa_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    mfa_enrolled_at_utc: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    mfa_last_time_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     agency: Mapped[Agency] = relationship(back_populates="users", lazy="joined")
 
@@ -75,8 +80,39 @@ class User(UserMixin, IdMixin, TimestampMixin, db.Model):
     def end_sessions(self):
         self.session_generation += 1
 
+    @property
+    def has_mfa(self):
+        return self.mfa_secret is not None
+
     def has_role(self, *roles):
         return self.role in roles
 
     def __repr__(self):
         return f"<User {self.id} {self.email} {self.role.value}>"
+
+
+class RecoveryCode(IdMixin, TimestampMixin, db.Model):
+    """A one-time MFA recovery code, stored only as an Argon2id hash; `used_at_utc` spends it."""
+
+    __tablename__ = "mfa_recovery_codes"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(255))
+    used_at_utc: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class PasswordResetToken(IdMixin, TimestampMixin, db.Model):
+    """An admin-issued reset link. Only the SHA-256 of the token is stored (the token is 256 random
+    bits, so a fast hash is enough); it works once (`used_at_utc`) and until `expires_at_utc`."""
+
+    __tablename__ = "password_reset_tokens"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    issued_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    expires_at_utc: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    used_at_utc: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+    __table_args__ = (sa.CheckConstraint("length(token_hash) = 64", name="token_hash_length"),)

@@ -1,10 +1,15 @@
 """Account changes and sign-in decisions. Services flush; the request boundary commits."""
-from sqlalchemy import func, select
+import hashlib
+import secrets
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func, select, update
 
 from app import audit
-from app.auth.models import Agency, Role, User
+from app.auth.models import Agency, PasswordResetToken, Role, User
 from app.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
-from app.common.time import utcnow
+from app.common import outbox
+from app.common.time import LONDON, as_utc, utcnow
 from app.extensions import db
 
 
@@ -20,8 +25,9 @@ def find_user_by_email(email):
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def authenticate(email, password):
-    """The user when the email and password are right and the account is active, else None.
+def check_password(email, password):
+    """The user when the email and password are right and the account is active, else None. This is
+    the first factor only: complete_sign_in() finishes a sign-in once any second factor is done.
 
     The password is always verified, against a dummy hash when no account matches, so the answer
     takes the same time whether or not the account exists."""
@@ -33,9 +39,20 @@ def authenticate(email, password):
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_signed_in_at_utc = utcnow()
-    audit.record("SignedIn", actor=user, object_type="user", object_id=user.id)
     return user
+
+
+def complete_sign_in(user, *, mfa=None):
+    """Record a finished sign-in; `mfa` names the second factor used ("totp", "recovery_code")."""
+    user.last_signed_in_at_utc = utcnow()
+    audit.record("SignedIn", actor=user, object_type="user", object_id=user.id, mfa=mfa)
+    return user
+
+
+def authenticate(email, password):
+    """Password-only sign-in (no second factor): check_password then complete_sign_in."""
+    user = check_password(email, password)
+    return complete_sign_in(user) if user else None
 
 
 def create_agency(name, kind, actor=None):
@@ -245,3 +262,109 @@ def all_users():
 def agencies_page(*, page=1, per_page=50):
     return db.paginate(select(Agency).order_by(Agency.name, Agency.id), page=page, per_page=per_page,
                        error_out=False, count=True)
+
+
+# --- Password reset through an admin-issued link. ---
+
+RESET_LINK_HOURS = 24
+
+
+class ResetLinkInvalid(AccountError):
+    """The link is unknown, used or expired; one message for all three, so it says nothing more."""
+
+    def __init__(self):
+        super().__init__("This link has expired or has already been used. Ask your administrator for a new one")
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_password_reset(user, *, actor, link_for, now=None):
+    """A new single-use reset link for the user, valid for RESET_LINK_HOURS; earlier unused links stop
+    working. `link_for(token)` builds the URL. The message that would carry it is put in the outbox; the
+    link is returned so the page can show it to the admin (there is no mail server)."""
+    if not can_edit_user(actor, user):
+        raise NotPermitted("You cannot reset this user's password")
+    now = now or utcnow()
+    _void_reset_links(user, now)
+    token = secrets.token_urlsafe(32)
+    record = PasswordResetToken(user_id=user.id, token_hash=_token_hash(token), issued_by_user_id=actor.id,
+                                expires_at_utc=now + timedelta(hours=RESET_LINK_HOURS))
+    db.session.add(record)
+    db.session.flush()
+    link = link_for(token)
+    outbox.queue_message(
+        kind="password_reset", recipient=user.email, subject="Reset your Hearth password",
+        body=(f"Your administrator has asked for your Hearth password to be reset.\n\n"
+              f"Choose a new password at {link}\n\nThe link works once and expires in {RESET_LINK_HOURS} hours."),
+        created_by_user_id=actor.id,
+    )
+    audit.record("PasswordResetIssued", actor=actor, object_type="user", object_id=user.id,
+                 reset_id=record.id)
+    return link, record
+
+
+def _void_reset_links(user, now):
+    db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at_utc.is_(None))
+        .values(used_at_utc=now)
+    )
+
+
+def find_reset_token(token, now=None):
+    """The usable reset record for this token, or raise ResetLinkInvalid."""
+    now = now or utcnow()
+    record = db.session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token or ""))
+    )
+    if (record is None or record.used_at_utc is not None or as_utc(record.expires_at_utc) <= now
+            or not record.user.active):
+        raise ResetLinkInvalid()
+    return record
+
+
+def complete_password_reset(token, password, now=None):
+    """Set the new password from a reset link: the link is spent, every other link for the user stops
+    working, and the user's open sessions end."""
+    now = now or utcnow()
+    record = find_reset_token(token, now)
+    user = record.user
+    problem = password_problem(password, _context_words(user))
+    if problem:
+        raise PasswordRefused(problem)
+    user.password_hash = hash_password(password)
+    user.end_sessions()
+    _void_reset_links(user, now)
+    db.session.flush()
+    audit.record("PasswordReset", actor=user, object_type="user", object_id=user.id, reset_id=record.id)
+    return user
+
+
+def _context_words(user):
+    local = user.email.split("@", 1)[0]
+    return (local, *user.name.split())
+
+
+# --- Dormant accounts. ---
+
+DORMANT_AFTER_DAYS = 90
+
+
+def disable_dormant_accounts(today: date, *, days=DORMANT_AFTER_DAYS):
+    """Disable active accounts nobody has signed in to for `days` days before `today` (London),
+    counting from creation for accounts never used. Ends their sessions; audits each. Returns them.
+    The caller commits (the CLI command, or later the scheduler)."""
+    # Stored times are UTC (SQLite keeps them without an offset), so compare with the cutoff in UTC.
+    cutoff = datetime.combine(today - timedelta(days=days), time.min, tzinfo=LONDON).astimezone(UTC)
+    last_used = func.coalesce(User.last_signed_in_at_utc, User.created_at_utc)
+    users = db.session.scalars(
+        select(User).where(User.active.is_(True), last_used < cutoff).order_by(User.id)
+    ).all()
+    for user in users:
+        user.active = False
+        user.end_sessions()
+        audit.record("UserDisabledAsDormant", object_type="user", object_id=user.id, days_unused=days)
+    db.session.flush()
+    return users

@@ -33,3 +33,11 @@ class Factory:
                     agency=agency, is_designated_lead=is_designated_lead, active=active, password_hash=_HASH)
         _save(user)
         return user
+
+    def enrol_mfa(self, user, secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"):
+        """Give a user an authenticator app (TOTP secret); codes come from pyotp.TOTP(secret)."""
+        from app.common.time import utcnow
+
+        user.mfa_secret, user.mfa_enrolled_at_utc, user.mfa_last_time_step = secret, utcnow(), None
+        _save(user)
+        return secret

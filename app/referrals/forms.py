@@ -26,7 +26,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.cases.identifiers import UPN, NHSNumber, NINumber, PNCNumber, Postcode
 from app.cases.models import Gender, Relationship
@@ -208,7 +208,7 @@ class DetailsForm(FlaskForm):
                     _one_of(CONSENT_CHOICES, "Select whether the family agreed to the referral")])
     without_agreement_basis = SelectField(
         "Basis for referring without agreement", widget=GovRadioInput(),
-        choices=[SelectChoice(*c) for c in BASIS_CHOICES], validate_choice=False, validators=[Optional()])
+        choices=[SelectChoice(*c) for c in BASIS_CHOICES], validate_choice=False)
     without_agreement_reason = TextAreaField(
         "Why are you referring without the family's agreement?", widget=GovTextArea(), filters=[_strip],
         validators=[Length(max=REASON_TEXT_MAX,

@@ -116,11 +116,10 @@ def address():
         k: data.get(k) for k in ("address_line_1", "address_line_2", "town", "postcode", "no_fixed_address")})
     if form.is_submitted():
         valid = form.validate()
-        # Kept as typed even when wrong, so nothing is lost.
-        services.save_draft(current_user, address_line_1=request.form.get("address_line_1", "")[:500],
-                            address_line_2=request.form.get("address_line_2", "")[:500],
-                            town=request.form.get("town", "")[:500], postcode=request.form.get("postcode", "")[:50],
-                            no_fixed_address=bool(form.no_fixed_address.data))
+        # Kept as typed even when wrong, so nothing is lost (normalised once it is right).
+        typed = {name: ((getattr(form, name).data if valid else request.form.get(name)) or "")[:500]
+                 for name in ("address_line_1", "address_line_2", "town", "postcode")}
+        services.save_draft(current_user, **typed, no_fixed_address=bool(form.no_fixed_address.data))
         if valid:
             return redirect(url_for(".people"))
     return render_template("referrals/address.html", form=form)

@@ -15,14 +15,14 @@ PEOPLE = [
     ("william_jones", "William", "Jones", date(1979, 11, 5), "DM4 7XY", None, "male", None),
     ("wendy_jones", "Wendy", "Jones", date(1981, 2, 14), "DM4 7XY", None, "female", None),
     ("william_jones_2", "William", "Jones", date(2005, 8, 19), "DM9 1AA", None, "male", None),  # stranger
-    ("elizabeth_taylor", "Elizabeth", "Taylor", date(1990, 7, 8), "DM2 3CD", None, "female", "Anne"),
-    ("liam_taylor", "Liam", "Taylor", date(2012, 3, 4), "DM2 3CD", None, "male", None),
+    ("elizabeth_taylor", "Elizabeth", "Taylor", date(1990, 7, 8), "DM2 3DD", None, "female", "Anne"),
+    ("liam_taylor", "Liam", "Taylor", date(2012, 3, 4), "DM2 3DD", None, "male", None),
     ("catherine_brown", "Catherine", "Brown", date(1985, 12, 1), "DM5 5EF", None, "female", None),
     ("katie_brown", "Katie", "Brown", date(2010, 5, 17), "DM5 5EF", None, "female", None),  # her daughter
     ("james_wilson", "James", "Wilson", date(1983, 3, 9), "DM6 8GH", "9990000026", "male", None),
     ("jamie_wilson", "Jamie", "Wilson", date(2009, 10, 10), "DM6 8GH", None, "male", None),
-    ("mohammed_khan", "Mohammed", "Khan", date(1987, 5, 23), "DM3 1JK", None, "male", None),
-    ("muhammad_khan", "Muhammad", "Khan", date(2011, 5, 23), "DM3 6LM", None, "male", None),  # stranger
+    ("mohammed_khan", "Mohammed", "Khan", date(1987, 5, 23), "DM3 1JL", None, "male", None),
+    ("muhammad_khan", "Muhammad", "Khan", date(2011, 5, 23), "DM3 6LN", None, "male", None),  # stranger
     ("agnieszka_kowalski", "Agnieszka", "Kowalski", date(1992, 9, 2), "DM7 2NP", None, "female", None),
     ("zofia_kowalski", "Zofia", "Kowalski", date(2015, 2, 9), "DM7 2NP", None, "female", None),
     ("chantelle_obrien", "Chantelle", "O'Brien", date(1995, 8, 14), "DM10 4RS", None, "female", None),
@@ -40,7 +40,7 @@ PEOPLE = [
     ("noah_walker", "Noah", "Walker", date(2017, 7, 7), "DM8 1FG", None, "male", None),
     ("nathan_walker", "Nathan", "Walker", date(1989, 7, 7), "DM8 1FG", None, "male", None),
     ("hannah_clarke", "Hannah", "Clarke", date(2006, 1, 2), "DM9 5HJ", None, "female", None),
-    ("anna_clark", "Anna", "Clark", date(2006, 2, 1), "DM3 4KL", None, "female", None),  # near stranger
+    ("anna_clark", "Anna", "Clark", date(2006, 2, 1), "DM3 4HL", None, "female", None),  # near stranger
     ("kelly_morgan", "Kelly", "Morgan", date(1987, 8, 30), "DM10 8LN", None, "female", None),
     ("richard_price", "Richard", "Price", date(1975, 12, 12), "DM11 6PQ", None, "male", None),
     ("alexander_bell", "Alexander", "Bell", date(2003, 10, 29), "DM7 9RT", None, "male", None),
@@ -57,18 +57,18 @@ PROBES = [
     ("william_jones", PersonProbe("Bill", "Jones", date(1979, 11, 5), "DM4 7XY")),  # nickname
     ("william_jones", PersonProbe("Will", "Jones", date(1979, 5, 11), None)),  # nickname + swapped date
     ("william_jones_2", PersonProbe("Billy", "Jones", date(2005, 8, 19), "DM9 1AA")),
-    ("elizabeth_taylor", PersonProbe("Liz", "Taylor", date(1990, 7, 8), "DM2 3CD")),
+    ("elizabeth_taylor", PersonProbe("Liz", "Taylor", date(1990, 7, 8), "DM2 3DD")),
     ("elizabeth_taylor", PersonProbe("Elizabeth", "Taylor-Reid", date(1990, 7, 8), "DM2 4AA")),  # double-barrelled
-    ("elizabeth_taylor", PersonProbe("Beth", "Reid", date(1990, 7, 8), "DM2 3CD")),  # changed surname (marriage)
-    ("liam_taylor", PersonProbe("Liam", "Tayler", date(2012, 3, 4), "DM2 3CD")),
+    ("elizabeth_taylor", PersonProbe("Beth", "Reid", date(1990, 7, 8), "DM2 3DD")),  # changed surname (marriage)
+    ("liam_taylor", PersonProbe("Liam", "Tayler", date(2012, 3, 4), "DM2 3DD")),
     ("catherine_brown", PersonProbe("Kate", "Brown", date(1985, 12, 1), "DM5 5EF")),  # daughter Katie is a trap
     ("katie_brown", PersonProbe("Katie", "Brown", date(2010, 5, 17), None)),
     ("catherine_brown", PersonProbe("Katherine", "Browne", date(1985, 1, 12), "DM5 5EF")),  # swapped + spelling
     ("james_wilson", PersonProbe("Jim", "Wilson", date(1983, 3, 9), "DM6 8GH")),  # son Jamie is a trap
     ("james_wilson", PersonProbe("J", "Willson", None, None, nhs_number="9990000026")),  # NHS number
     ("jamie_wilson", PersonProbe("Jamie", "Wilson", date(2009, 10, 10), "DM6 8GH")),
-    ("mohammed_khan", PersonProbe("Muhammad", "Khan", date(1987, 5, 23), "DM3 1JK")),  # transliteration
-    ("muhammad_khan", PersonProbe("Mohammed", "Khan", date(2011, 5, 23), "DM3 6LM")),
+    ("mohammed_khan", PersonProbe("Muhammad", "Khan", date(1987, 5, 23), "DM3 1JL")),  # transliteration
+    ("muhammad_khan", PersonProbe("Mohammed", "Khan", date(2011, 5, 23), "DM3 6LN")),
     ("agnieszka_kowalski", PersonProbe("Agnieska", "Kowalska", date(1992, 9, 2), "DM7 2NP")),
     ("zofia_kowalski", PersonProbe("Zofia", "Kowalski", date(2015, 9, 2), "DM7 2NP")),  # swapped day/month
     ("chantelle_obrien", PersonProbe("Chantel", "OBrien", date(1995, 8, 14), "DM10 4RS")),

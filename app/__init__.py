@@ -67,8 +67,9 @@ def _register_blueprints(app):
     from app.auth.routes import bp as auth_bp
     from app.framework.routes import bp as framework_bp
     from app.home.routes import bp as home_bp
+    from app.referrals.routes import bp as referrals_bp
 
-    for blueprint in (home_bp, auth_bp, admin_bp, framework_bp):
+    for blueprint in (home_bp, auth_bp, admin_bp, framework_bp, referrals_bp):
         app.register_blueprint(blueprint)
 
 
@@ -77,6 +78,7 @@ def _register_cli(app):
     from app.auth.cli import users_cli
     from app.demo.cli import demo_cli
     from app.framework.cli import framework_cli
+    from app.referrals.cli import referrals_cli
 
-    for group in (audit_cli, users_cli, demo_cli, framework_cli):
+    for group in (audit_cli, users_cli, demo_cli, framework_cli, referrals_cli):
         app.cli.add_command(group)

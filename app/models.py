@@ -7,3 +7,4 @@ from app.common import job_models as common_job_models  # noqa: F401
 from app.common import outbox_models as common_outbox_models  # noqa: F401
 from app.common import upload_models as common_upload_models  # noqa: F401
 from app.framework import models as framework_models  # noqa: F401
+from app.referrals import models as referrals_models  # noqa: F401

@@ -65,11 +65,13 @@ def _migrations_dir():
 def _register_blueprints(app):
     from app.auth.admin_routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
+    from app.cases.routes import bp as cases_bp
     from app.framework.routes import bp as framework_bp
     from app.home.routes import bp as home_bp
     from app.referrals.routes import bp as referrals_bp
+    from app.scheduler.routes import bp as scheduler_bp
 
-    for blueprint in (home_bp, auth_bp, admin_bp, framework_bp, referrals_bp):
+    for blueprint in (home_bp, auth_bp, admin_bp, framework_bp, cases_bp, scheduler_bp, referrals_bp):
         app.register_blueprint(blueprint)
 
 
@@ -79,6 +81,7 @@ def _register_cli(app):
     from app.demo.cli import demo_cli
     from app.framework.cli import framework_cli
     from app.referrals.cli import referrals_cli
+    from app.scheduler.cli import scheduler_cli
 
-    for group in (audit_cli, users_cli, demo_cli, framework_cli, referrals_cli):
+    for group in (audit_cli, users_cli, demo_cli, framework_cli, scheduler_cli, referrals_cli):
         app.cli.add_command(group)

@@ -24,6 +24,7 @@ from app.cases.models import ClosureReason, Family, FamilyStatus, Gender, Person
 from app.cases.services import assign_reference
 from app.common.time import today_london
 from app.demo import names
+from app.demo.casework import seed_casework
 from app.extensions import db
 
 DEMO_SEED = 20_260_401
@@ -212,7 +213,8 @@ def record_seeded(ctx: SeedContext) -> None:
     audit.record("DemoDataSeeded", object_type="demo", **ctx.counts)
 
 
-SEED_STEPS: list[SeedStep] = [seed_outcome_framework, seed_agencies, seed_users, seed_families, record_seeded]
+SEED_STEPS: list[SeedStep] = [seed_outcome_framework, seed_agencies, seed_users, seed_families, seed_casework,
+                              record_seeded]
 
 
 # --- running -----------------------------------------------------------------------------------------

@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# The whole suite: unit and integration tests on SQLite, then the integration tests on PostgreSQL.
+# The whole suite: unit, integration and browser tests on SQLite, then the integration tests on PostgreSQL
+# (the browser journeys run once, on SQLite: `pytest tests/browser --db=postgresql` runs them there).
 # If PostgreSQL cannot be reached the second half is reported as skipped with the reason; under CI
 # (CI=true) that is a failure instead.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
+# The browser journeys (tests/browser) drive Debian's chromium: Playwright cannot download its own here.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update && apt-get install -y chromium
+  else
+    echo "chromium is missing: the browser tests are skipped (under CI they fail). Install it: sudo apt-get update && sudo apt-get install -y chromium"
+  fi
+fi
 .venv/bin/pytest -p no:cacheprovider tests --db=sqlite "$@"
 sqlite_status=$?
 .venv/bin/pytest -p no:cacheprovider tests/integration --db=postgresql "$@"

@@ -101,9 +101,17 @@ class SessionTimeout {
     this.returnFocus = null;
   }
 
+  // The dialog is named and described by the part on show, or a screen reader would announce
+  // "You are about to be signed out" over a dialog that says the user has been signed out.
+  label(state) {
+    this.dialog.setAttribute("aria-labelledby", `hearth-timeout${state}-heading`);
+    this.dialog.setAttribute("aria-describedby", `hearth-timeout${state}-message`);
+  }
+
   showWarning() {
     this.warning.hidden = false;
     this.expired.hidden = true;
+    this.label("");
     this.open();
     this.dialog.querySelector("#hearth-timeout-heading").focus();
     let lastAnnounced = null;
@@ -129,6 +137,7 @@ class SessionTimeout {
     clearTimeout(this.timer);
     this.warning.hidden = true;
     this.expired.hidden = false;
+    this.label("-expired");
     this.expiredStatus.textContent = "";
     this.open();
     this.dialog.querySelector("#hearth-timeout-expired-heading").focus();

@@ -1,0 +1,73 @@
+"""Plain helpers for the browser journeys (the fixtures are in conftest.py)."""
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+RESULTS_DIR = ROOT / "test-results" / "browser"
+# Playwright cannot download its own browser here; Debian's chromium needs these (docs: stack.md, trap 5).
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+DESKTOP = {"width": 1280, "height": 900}
+REFLOW_WIDTH = 320  # 1280 CSS pixels at 400% zoom (WCAG 1.4.10)
+
+
+def title(page_title):
+    """The <title> a page should have: the page, an en dash, the service (the GOV.UK pattern)."""
+    return f"{page_title} \N{EN DASH} Hearth"
+
+
+def sign_in(page, email, password):
+    """Sign in through the real form, typing as a person would."""
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def tab_to(page, locator, *, limit=60, backwards=False):
+    """Press Tab (or Shift+Tab) until `locator` has the focus: proves it can be reached by keyboard."""
+    for _ in range(limit):
+        if locator.evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+    raise AssertionError(f"{locator} cannot be reached with the Tab key within {limit} presses")
+
+
+def format_violations(violations):
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation.get('impact')}): {violation['help']}\n  {violation['helpUrl']}")
+        for node in violation["nodes"][:10]:
+            target = " ".join(json.dumps(t) if not isinstance(t, str) else t for t in node["target"])
+            lines.append(f"    at {target}\n      {node['html'][:200]}")
+            summary = (node.get("failureSummary") or "").replace("\n", "\n      ")
+            if summary:
+                lines.append(f"      {summary}")
+        if len(violation["nodes"]) > 10:
+            lines.append(f"    ... and {len(violation['nodes']) - 10} more")
+    return "\n".join(lines)
+
+
+def run_axe(page):
+    """axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules on the page as it is now; returns the violations."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_PATH))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    return result["violations"]
+
+
+def sideways_overflow(page, screenshot=None):
+    """How many CSS pixels the page scrolls sideways at 320 wide (0 is good), with a screenshot at that
+    width; the viewport is put back afterwards."""
+    viewport = page.viewport_size
+    page.set_viewport_size({"width": REFLOW_WIDTH, "height": viewport["height"]})
+    try:
+        page.wait_for_function(f"() => window.innerWidth === {REFLOW_WIDTH}")
+        if screenshot:
+            page.screenshot(path=screenshot, full_page=True)
+        return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    finally:
+        page.set_viewport_size(viewport)

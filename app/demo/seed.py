@@ -25,6 +25,7 @@ from app.cases.services import assign_reference
 from app.common.time import today_london
 from app.demo import names
 from app.demo.casework import seed_casework
+from app.demo.referrals import seed_referrals
 from app.extensions import db
 
 DEMO_SEED = 20_260_401
@@ -214,7 +215,7 @@ def record_seeded(ctx: SeedContext) -> None:
 
 
 SEED_STEPS: list[SeedStep] = [seed_outcome_framework, seed_agencies, seed_users, seed_families, seed_casework,
-                              record_seeded]
+                              seed_referrals, record_seeded]
 
 
 # --- running -----------------------------------------------------------------------------------------

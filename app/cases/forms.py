@@ -28,6 +28,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 
 from app.cases import services
@@ -79,6 +80,11 @@ class GovDateField(DateField):
             raise StopValidation(self.required_message)
 
 
+def choices(pairs):
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _code(value):
     return getattr(value, "value", value)
 
@@ -105,10 +111,10 @@ class PersonForm(FlaskForm):
     date_of_birth = GovDateField("Date of birth", description="For example, 27 3 2012")
     relationship_to_family = SelectField(
         "Relationship to the family", widget=GovSelect(), coerce=_code,
-        choices=[("", "Select a relationship"), *Relationship.choices()],
+        choices=choices([("", "Select a relationship"), *Relationship.choices()]),
         validators=[InputRequired("Select the person's relationship to the family")],
         validate_choice=True)
-    gender = RadioField("Gender", widget=GovRadioInput(), choices=Gender.choices(), coerce=_code,
+    gender = RadioField("Gender", widget=GovRadioInput(), choices=choices(Gender.choices()), coerce=_code,
                         default=Gender.NOT_KNOWN.value, invalid_choice_message="Select the person's gender")
     expectant = BooleanField("Expecting a baby", widget=GovCheckboxInput())
     nhs_number = StringField("NHS number (optional)", widget=GovTextInput(), validators=[Optional()],
@@ -179,7 +185,7 @@ class PeopleField(SelectMultipleField):
 
     def pre_validate(self, form):
         if self.data:
-            values = {c[0] for c in self.choices}
+            values = {c.value for c in self.choices}
             if any(d not in values for d in self.data):
                 raise StopValidation("Select people from this family")
 
@@ -228,7 +234,7 @@ class PlanGoalForm(FlaskForm):
     owner_agency_id = SelectField("Agency that owns the action", widget=GovSelect(), coerce=_id_or_none, choices=[],
                                   validators=[InputRequired("Select the agency that owns the action")])
     due_on = GovDateField("Due date", required_message="Enter the due date")
-    status = RadioField("Status", widget=GovRadioInput(), choices=GoalStatus.choices(), coerce=_code,
+    status = RadioField("Status", widget=GovRadioInput(), choices=choices(GoalStatus.choices()), coerce=_code,
                         default=GoalStatus.NOT_STARTED.value, invalid_choice_message="Select the status of the goal")
     save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
     submit = SubmitField("Save goal", widget=GovSubmitInput())
@@ -247,7 +253,7 @@ class ReviewHeldForm(FlaskForm):
 
 
 def _category_choices():
-    return [("", "Select a category"), *DataCategory.choices()]
+    return choices([("", "Select a category"), *DataCategory.choices()])
 
 
 class InterventionForm(FlaskForm):
@@ -296,8 +302,9 @@ class CaseNoteForm(FlaskForm):
 class StatusForm(FlaskForm):
     to_status = RadioField("What happens next?", widget=GovRadioInput(), choices=[], coerce=_code,
                            invalid_choice_message="Select what happens next")
-    closure_reason = RadioField("Why is the case closing?", widget=GovRadioInput(), choices=ClosureReason.choices(),
-                                coerce=_code, validators=[Optional()], validate_choice=False)
+    closure_reason = RadioField("Why is the case closing?", widget=GovRadioInput(),
+                                choices=choices(ClosureReason.choices()), coerce=_code,
+                                validators=[Optional()], validate_choice=False)
     changed_on = GovDateField("Date", required_message="Enter the date")
     submit = SubmitField("Change status", widget=GovSubmitInput())
 

@@ -98,7 +98,11 @@ def _agencies():
 
 
 def _agency_choices(blank="Select an agency"):
-    return [("", blank), *((a.id, a.name) for a in _agencies())]
+    return forms.choices([("", blank), *((a.id, a.name) for a in _agencies())])
+
+
+def _worker_choices(blank, workers):
+    return forms.choices([("", blank), *((u.id, f"{u.name}, {u.agency.name}") for u in workers)])
 
 
 def _agency(agency_id):
@@ -107,8 +111,8 @@ def _agency(agency_id):
 
 
 def _people_choices(family):
-    return [(p.id, p.full_name if p.in_household else f"{p.full_name} (left the household)")
-            for p in queries.family_people(family)]
+    return forms.choices((p.id, p.full_name if p.in_household else f"{p.full_name} (left the household)")
+                         for p in queries.family_people(family))
 
 
 def _decide(record, *, whole_family=False):
@@ -164,9 +168,9 @@ def summary(family):
 @family_access(Action.WORK_ON_FAMILY)
 def change_status(family):
     form = forms.StatusForm()
-    form.to_status.choices = [(s.value, lifecycle.ACTION_LABELS.get(s, s.label) if not (
+    form.to_status.choices = forms.choices([(s.value, lifecycle.ACTION_LABELS.get(s, s.label) if not (
         s == FamilyStatus.ACTIVE and family.status == FamilyStatus.CLOSED) else "Reopen the case")
-        for s in lifecycle.allowed_targets(family.status)]
+        for s in lifecycle.allowed_targets(family.status)])
     if request.method == "GET":
         form.changed_on.data = today_london()
         form.to_status.data = request.args.get("to")
@@ -316,8 +320,7 @@ def change_lead(family):
     form = forms.LeadForm()
     workers = db.session.scalars(select(User).where(User.active.is_(True), User.role.in_(CASEWORKERS))
                                  .order_by(User.name, User.id)).all()
-    form.lead_practitioner_id.choices = [("", "Select a person"), *((u.id, f"{u.name}, {u.agency.name}")
-                                                                   for u in workers)]
+    form.lead_practitioner_id.choices = _worker_choices("Select a person", workers)
     if form.validate_on_submit():
         try:
             services.set_lead_practitioner(family, db.session.get(User, form.lead_practitioner_id.data),
@@ -339,7 +342,7 @@ def new_team_member(family):
     form.agency_id.choices = _agency_choices()
     workers = db.session.scalars(select(User).where(User.active.is_(True), User.role.in_(CASEWORKERS))
                                  .order_by(User.name, User.id)).all()
-    form.user_id.choices = [("", "No named worker"), *((u.id, f"{u.name}, {u.agency.name}") for u in workers)]
+    form.user_id.choices = _worker_choices("No named worker", workers)
     if request.method == "GET":
         form.joined_on.data = today_london()
     if _already_sent(form):
@@ -392,13 +395,13 @@ def needs(family):
 def _descriptor_choices(family):
     version = version_in_force(family.attached_on or today_london())
     if version is None:
-        return [("", "No outcome framework is in force")]
+        return forms.choices([("", "No outcome framework is in force")])
     rows = db.session.execute(
         select(Descriptor.id, HeadlineOutcome.name, Descriptor.description)
         .join(HeadlineOutcome, Descriptor.headline_id == HeadlineOutcome.id)
         .where(Descriptor.version_id == version.id, Descriptor.active.is_(True))
         .order_by(HeadlineOutcome.order, Descriptor.order, Descriptor.id)).all()
-    return [("", "Select a need"), *((r.id, f"{r.name}: {r.description}") for r in rows)]
+    return forms.choices([("", "Select a need"), *((r.id, f"{r.name}: {r.description}") for r in rows)])
 
 
 @bp.route("/<int:family_id>/needs/new", methods=["GET", "POST"])
@@ -512,8 +515,8 @@ def _goal_form(family, goal=None):
     if goal is None:
         _fresh_token(form)
     needs = queries.needs(family)
-    form.need_id.choices = [("", "Not linked to a need"), *((n.id, n.descriptor.description) for n in needs
-                                                             if _decide(n))]
+    form.need_id.choices = forms.choices([("", "Not linked to a need"),
+                                          *((n.id, n.descriptor.description) for n in needs if _decide(n))])
     form.owner_agency_id.choices = _agency_choices()
     return form
 
@@ -623,8 +626,8 @@ def interventions(family):
 
 def _intervention_form(family, obj=None):
     form = forms.InterventionForm(obj=obj)
-    form.type_id.choices = [("", "Select the type of work"),
-                            *((t.id, t.name) for t in services.active_intervention_types())]
+    form.type_id.choices = forms.choices([("", "Select the type of work"),
+                                          *((t.id, t.name) for t in services.active_intervention_types())])
     form.agency_id.choices = _agency_choices()
     form.person_ids.choices = _people_choices(family)
     if request.method == "GET":

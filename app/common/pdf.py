@@ -26,6 +26,8 @@ class InlineOnlyFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def render_pdf(html: str, base_url: str | None = None) -> bytes:
-    """A tagged PDF of `html`. `base_url` only resolves relative links; nothing is fetched from it."""
-    return HTML(string=html, base_url=base_url, url_fetcher=InlineOnlyFetcher()).write_pdf(pdf_variant="pdf/ua-1")
+def render_pdf(html: str, base_url: str | None = None, **options) -> bytes:
+    """A tagged PDF of `html`. `base_url` only resolves relative links; nothing is fetched from it.
+    `options` go to WeasyPrint's write_pdf (for example uncompressed_pdf=True to inspect the output)."""
+    return HTML(string=html, base_url=base_url, url_fetcher=InlineOnlyFetcher()).write_pdf(
+        pdf_variant="pdf/ua-1", **options)

@@ -99,3 +99,23 @@ def test_the_intervention_catalogue_is_seeded_once(casework):
     before = db.session.query(InterventionType).count()
     assert services.seed_intervention_types() == 0
     assert before >= 8
+
+
+def test_the_step_up_pack_holds_only_what_the_requester_may_see(casework, monkeypatch):
+    from app.cases import routes
+    from tests.integration.cases.conftest import intervention_type_id
+
+    services.record_intervention(casework.family, type_id=intervention_type_id(), agency=casework.police.agency,
+                                 occurred_on=today_london(), duration_minutes=30, summary="Police intelligence",
+                                 category="crime", actor=casework.police)
+    services.record_intervention(casework.family, type_id=intervention_type_id(), agency=casework.key_worker.agency,
+                                 occurred_on=today_london(), duration_minutes=30, summary="Our own visit",
+                                 category="case_note", actor=casework.key_worker)
+    lifecycle.change_status(casework.family, "closed", closure_reason="stepped_up", actor=casework.key_worker)
+    db.session.commit()
+    seen = {}
+    monkeypatch.setattr(routes, "render_pdf", lambda html, base_url=None: seen.setdefault("html", html).encode())
+    assert casework.kw_client.get(f"/families/{casework.family.id}/step-up-pack.pdf").status_code == 200
+    assert "Our own visit" in seen["html"] and "Police intelligence" not in seen["html"]
+    assert f"Intervention by {casework.police.agency.name} withheld: no basis to share crime information yet" \
+        in seen["html"]

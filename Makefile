@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve test test-sqlite test-postgresql lint assets db-upgrade demo clean
+.PHONY: install run scheduler serve test test-sqlite test-postgresql lint assets db-upgrade demo clean
 
 install: $(VENV)/.installed node_modules/.installed app/static/.built
 
@@ -41,7 +41,13 @@ demo: db-upgrade
 
 run: demo
 	@echo "Hearth is at http://$(HOST):$(PORT) (sign in as keyworker@demo.test; the demo password is printed above)"
+	@# The scheduler is its own process beside the web server, stopped when the web server exits.
+	$(FLASK) scheduler run & scheduler=$$!; \
+	trap 'kill -TERM $$scheduler 2>/dev/null; wait $$scheduler' EXIT; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+scheduler: db-upgrade
+	$(FLASK) scheduler run
 
 test: install
 	bash scripts/test.sh

@@ -223,9 +223,11 @@ def claim_next(worker_id: str, lease_seconds: int = DEFAULT_LEASE_SECONDS, *, no
         else:
             job_id = _claim_conditional(worker_id, lease_seconds, now)
         session.commit()
-    except OperationalError:
-        # SQLite: another writer holds the database or moved our snapshot on; try at the next poll.
+    except OperationalError as exc:
         session.rollback()
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        # SQLite: another writer holds the database or moved our snapshot on; try at the next poll.
         log.warning("could not claim a job this time (database busy)")
         return None
     if job_id is None:

@@ -22,8 +22,8 @@ def _log_to_stdout():
         logger.handlers = [handler]
         logger.setLevel(logging.INFO)
         logger.propagate = False
-    # APScheduler logs every run of every job at INFO; its warnings (misfires) are what matters.
-    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
+    # APScheduler logs every job it adds and runs at INFO; its warnings (misfires) are what matters.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 @scheduler_cli.command("run")

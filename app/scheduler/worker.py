@@ -49,6 +49,7 @@ DEFAULT_POLL_SECONDS = 3.0
 SOURCES_EVERY_SECONDS = 60
 SQLITE_LEASE_SECONDS = 3600
 PROGRESS_WRITE_SECONDS = 1.0
+ERROR_PAUSE_SECONDS = 10
 
 
 class WorkerStopping(Exception):
@@ -138,7 +139,6 @@ class Worker:
         self.poll_seconds = poll_seconds or app.config.get("JOBS_POLL_SECONDS", DEFAULT_POLL_SECONDS)
         self.stopping = threading.Event()
         self.wake = threading.Event()
-        self._signals = 0
 
     # --- One pass: used by `--once` and by the loop. ---
 
@@ -238,12 +238,20 @@ class Worker:
         self._install_signal_handlers()
         scheduler = self.background_scheduler()
         scheduler.start()
+        for entry in scheduler.get_jobs():
+            log.info("%s: next at %s", entry.name, entry.next_run_time.isoformat(timespec="seconds"))
         log.info("scheduler %s started: %d system jobs, polling every %ss, leases of %ss",
                  self.worker_id, len(SYSTEM_JOBS), self.poll_seconds, self.lease_seconds)
         try:
             self.poll_sources()
             while not self.stopping.is_set():
-                if not self.run_one():
+                try:
+                    ran = self.run_one()
+                except Exception:  # the database is down or the schema is behind: keep trying, slowly
+                    log.exception("could not look for jobs")
+                    self.stopping.wait(max(self.poll_seconds, ERROR_PAUSE_SECONDS))
+                    continue
+                if not ran:
                     self.wake.wait(self.poll_seconds)
                     self.wake.clear()
         finally:
@@ -255,13 +263,17 @@ class Worker:
         self.wake.set()
 
     def _install_signal_handlers(self):
+        first_at = []
+
         def handle(signum, _frame):
-            self._signals += 1
-            if self._signals > 1:
+            # Ctrl-C in `make run` reaches this process and the trap's TERM follows at once: one request.
+            if first_at and time.monotonic() - first_at[0] > 1:
                 log.warning("second %s: exiting now; a running job is taken over when its lease expires",
                             signal.Signals(signum).name)
                 raise SystemExit(1)
-            log.info("%s: finishing up", signal.Signals(signum).name)
+            if not first_at:
+                first_at.append(time.monotonic())
+                log.info("%s: finishing up", signal.Signals(signum).name)
             self.stop()
 
         signal.signal(signal.SIGTERM, handle)

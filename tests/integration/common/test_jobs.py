@@ -241,6 +241,5 @@ def test_only_a_queued_job_can_be_cancelled(app):
 
 def test_complete_refuses_a_job_this_process_never_claimed(app):
     job_id = _queue(app, "a")
-    with worker(app):
-        with pytest.raises(jobs.LeaseLost):
-            jobs.complete(db.session.get(Job, job_id))
+    with worker(app), pytest.raises(jobs.LeaseLost):
+        jobs.complete(db.session.get(Job, job_id))

@@ -10,7 +10,8 @@ from app.referrals.models import Referral, ReferralStatus
 def test_the_demo_has_referrals_in_every_state_and_near_duplicates_to_find(app):
     result = app.test_cli_runner().invoke(args=["demo", "seed"])
     assert result.exit_code == 0, result.output
-    statuses = dict(db.session.execute(select(Referral.status, func.count(Referral.id)).group_by(Referral.status)).all())
+    counts = select(Referral.status, func.count(Referral.id)).group_by(Referral.status)
+    statuses = dict(db.session.execute(counts).all())
     assert set(statuses) == set(ReferralStatus)
     assert db.session.scalar(select(func.count(func.distinct(Referral.referring_agency_id)))) >= 3
     waiting = db.session.scalars(select(Referral).where(Referral.family_id.is_(None),

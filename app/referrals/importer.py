@@ -64,19 +64,23 @@ class ImportResult:
     referrals: list
 
 
+def max_bytes() -> int:
+    return int(current_app.config.get("REFERRAL_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
 def _refuse(message):
     raise ImportRefused([ImportProblem(None, None, message)])
 
 
 def read_frame(data: bytes, filename: str | None) -> pd.DataFrame:
     """The file as a table of text, or ImportRefused for a file that is not a usable CSV."""
-    max_bytes = current_app.config.get("REFERRAL_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    limit = max_bytes()
     if not filename or not filename.lower().endswith(".csv"):
         _refuse("The selected file must be a CSV file")
     if not data or not data.strip():
         _refuse("The selected file is empty")
-    if len(data) > max_bytes:
-        _refuse(f"The selected file must be smaller than {max_bytes // 1024}KB")
+    if len(data) > limit:
+        _refuse(f"The selected file must be smaller than {limit // 1024}KB")
     if b"\x00" in data:
         _refuse("The selected file must be a CSV file")
     try:

@@ -458,8 +458,8 @@ def import_():
         if upload is None or not upload.filename:
             form.file.errors.append("Select a CSV file")
         else:
-            limit = importer.DEFAULT_MAX_BYTES
-            data = upload.stream.read(limit + 1)
+            # One byte past the limit is enough for the importer to refuse a file that is too large.
+            data = upload.stream.read(importer.max_bytes() + 1)
             try:
                 result = importer.import_referrals(data, upload.filename, actor=current_user)
             except importer.ImportRefused as refused:

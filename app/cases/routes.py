@@ -24,7 +24,7 @@ from app.cases.models import (
     PlanReview,
     TeamMember,
 )
-from app.cases.tabs import register_tab, tabs_for
+from app.cases.tabs import has_person_actions, person_actions, register_tab, tabs_for
 from app.cases.timeline import TimelineContext, providers, timeline_page
 from app.cases.timeline_providers import register_case_providers
 from app.cases.visibility import content_decision, facts_of, withheld_text
@@ -217,8 +217,10 @@ def step_up_pack(family):
 @bp.route("/<int:family_id>/members")
 @family_access()
 def members(family):
+    # Links other packages offer beside each person (for example "Check for duplicates" for managers).
+    actions = (lambda person: person_actions(current_user, person)) if has_person_actions(current_user) else None
     return _render("cases/members.html", family, "members", page_title=f"Members \u2013 {family.reference}",
-                   people=queries.family_people(family))
+                   people=queries.family_people(family), person_actions_for=actions)
 
 
 @bp.route("/<int:family_id>/members/new", methods=["GET", "POST"])

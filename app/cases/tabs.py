@@ -26,3 +26,32 @@ def tabs_for(family, current_key):
          "current": tab.key == current_key}
         for tab in sorted(_TABS.values(), key=lambda t: (t.order, t.key))
     ]
+
+
+@dataclass(frozen=True)
+class PersonAction:
+    """A link offered beside each member of the household, registered by a higher package."""
+
+    label: str
+    endpoint: str  # takes `person_id`
+    roles: frozenset  # Role codes that see it
+
+
+_PERSON_ACTIONS: list[PersonAction] = []
+
+
+def register_person_action(label, endpoint, roles):
+    action = PersonAction(label, endpoint, frozenset(getattr(r, "value", r) for r in roles))
+    if action not in _PERSON_ACTIONS:
+        _PERSON_ACTIONS.append(action)
+
+
+def has_person_actions(user) -> bool:
+    role = getattr(user.role, "value", user.role)
+    return any(role in a.roles for a in _PERSON_ACTIONS)
+
+
+def person_actions(user, person):
+    role = getattr(user.role, "value", user.role)
+    return [{"label": a.label, "href": url_for(a.endpoint, person_id=person.id)}
+            for a in _PERSON_ACTIONS if role in a.roles]

@@ -12,6 +12,7 @@ from app.auth.access import object_access, roles_required
 from app.auth.models import Role
 from app.cases import matching
 from app.cases.models import Family, Person
+from app.cases.tabs import register_person_action
 from app.common.navigation import register_nav
 from app.extensions import db
 from app.referrals import forms, importer, merging, queries, services
@@ -37,6 +38,7 @@ def _register(state):
                  match=("referrals.queue", "referrals.triage", "referrals.accept", "referrals.decline",
                         "referrals.duplicate", "referrals.import_", "referrals.compare", "referrals.merges",
                         "referrals.merge_record", "referrals.person_duplicates"))
+    register_person_action("Check for duplicates", "referrals.person_duplicates", roles=MANAGERS)
 
 
 def _page():

@@ -141,3 +141,18 @@ def test_the_merge_pages_compare_merge_and_undo(programme_manager_client):
     assert db.session.get(Family, other.id) is not None and db.session.get(Family, kept.id).postcode == "DM1 2AB"
     assert programme_manager_client.get(f"/referrals/merge/family/{kept.id}/{kept.id}").status_code == 404
     assert programme_manager_client.get(f"/referrals/merge/thing/{kept.id}/{other.id}").status_code == 404
+
+
+def test_managers_reach_the_duplicates_page_from_the_family_record(programme_manager_client, key_worker_client,
+                                                                     factory):
+    from app.cases.services import add_person, create_family
+
+    family = create_family(postcode="DM1 1AA", lead_practitioner=key_worker_client.user)
+    person = add_person(family, given_name="Ada", family_name="Lovelace", relationship_to_family="parent")
+    from app.extensions import db
+
+    db.session.commit()
+    link = f"/referrals/people/{person.id}/duplicates"
+    assert link in programme_manager_client.get(f"/families/{family.id}/members").get_data(as_text=True)
+    assert programme_manager_client.get(link).status_code == 200
+    assert link not in key_worker_client.get(f"/families/{family.id}/members").get_data(as_text=True)

@@ -8,3 +8,4 @@ from app.common import outbox_models as common_outbox_models  # noqa: F401
 from app.common import upload_models as common_upload_models  # noqa: F401
 from app.framework import models as framework_models  # noqa: F401
 from app.referrals import models as referrals_models  # noqa: F401
+from app.reporting import models as reporting_models  # noqa: F401

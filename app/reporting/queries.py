@@ -1,0 +1,378 @@
+"""The programme dashboard's figures, each from one SQL aggregate (GROUP BY), never a loop over rows.
+
+`build_dashboard(filters)` returns the sections in page order; every section is a `Table` of counts that
+`present()` suppresses before it is shown, exported, drawn or printed. A section builder is a function of
+`Filters`; claims figures join `SECTIONS` once the claims package exists (a builder that returns None is
+left out, so a section with nothing to count never shows).
+
+Medians of waiting times group by the pair of dates (or the day difference) in SQL and take the median
+of that small distribution here: working days need England's bank holidays, which are not in the database.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import and_, case, exists, func, literal, select
+
+from app.auth.models import Agency, Role, User
+from app.cases.models import (
+    Family,
+    FamilyStatus,
+    Intervention,
+    InterventionType,
+    Need,
+    TeamMember,
+)
+from app.extensions import db
+from app.framework.models import HeadlineOutcome
+from app.outcomes.dates import add_calendar_months
+from app.outcomes.sustainment import DEFAULT_SUSTAINMENT_MONTHS
+from app.referrals.models import Referral, ReferralStatus
+from app.referrals.queries import triage_target
+from app.referrals.workdays import working_days_between
+from app.reporting.periods import Period
+from app.reporting.suppression import DEFAULT_THRESHOLD, SuppressedTable, suppress
+
+OPEN_STATUSES = (FamilyStatus.ATTACHED, FamilyStatus.ASSESSMENT, FamilyStatus.PLAN, FamilyStatus.ACTIVE)
+ATTACHMENT_BANDS = ((0, 7, "Within a week"), (8, 28, "8 to 28 days"), (29, 90, "29 to 90 days"),
+                    (91, None, "More than 90 days"))
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: Period
+    key_worker_id: int | None = None
+    agency_id: int | None = None
+
+    def as_params(self) -> dict:
+        out = {"period": self.period.code}
+        if self.key_worker_id:
+            out["key_worker"] = self.key_worker_id
+        if self.agency_id:
+            out["agency"] = self.agency_id
+        return out
+
+
+@dataclass
+class Table:
+    """A section of counts: rows of `columns`, with optional totals; `facts` are figures that are not
+    counts (a median), already withheld when the count under them is small."""
+
+    key: str
+    title: str
+    row_header: str
+    columns: list[str]
+    rows: list[tuple[str, list[int]]]
+    row_totals: bool = False
+    column_totals: bool = True
+    chart: str | None = "bar"  # "bar" (one series per column, grouped), "stacked", or None
+    note: str | None = None
+    facts: list[tuple[str, str]] = field(default_factory=list)
+
+    def raw(self) -> dict[str, list[int]]:
+        """Label -> counts, for tests and for commentary."""
+        return {label: list(values) for label, values in self.rows}
+
+
+@dataclass
+class Presented:
+    table: Table
+    suppressed: SuppressedTable
+
+    @property
+    def threshold(self):
+        return self.suppressed.threshold
+
+    def body(self):
+        """[(row label, [Cell...], total Cell or None)]."""
+        totals = self.suppressed.row_totals or [None] * len(self.table.rows)
+        return [(label, list(cells), total) for (label, _), cells, total
+                in zip(self.table.rows, self.suppressed.cells, totals, strict=True)]
+
+
+def suppression_threshold() -> int:
+    return int(current_app.config.get("REPORT_SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD))
+
+
+def present(table: Table, threshold: int | None = None) -> Presented:
+    threshold = threshold or suppression_threshold()
+    matrix = [values for _, values in table.rows]
+    row_totals = table.row_totals and len(table.columns) > 1
+    if not matrix:
+        return Presented(table, SuppressedTable((), None, None, None, threshold))
+    return Presented(table, suppress(matrix, threshold, row_totals=row_totals, column_totals=table.column_totals))
+
+
+# --- SQL helpers -----------------------------------------------------------------------------------------
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def month_of(column):
+    """YYYY-MM of a date column, in SQL."""
+    if _dialect() == "postgresql":
+        return func.to_char(column, "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def days_between(later, earlier):
+    if _dialect() == "postgresql":
+        return later - earlier  # date - date is an integer number of days
+    return func.cast(func.julianday(later) - func.julianday(earlier), db.Integer)
+
+
+def _in_period(column, period: Period):
+    return and_(column >= period.start, column <= period.end)
+
+
+def _family_filters(filters: Filters, family_id_column=Family.id, *, by_team_agency=True):
+    """Key worker: the family's lead practitioner. Agency: the agency was ever on the family's team
+    (sections about an agency's own work, interventions and caseloads, filter on that work instead)."""
+    clauses = []
+    if filters.key_worker_id:
+        if family_id_column is Family.id:
+            clauses.append(Family.lead_practitioner_id == filters.key_worker_id)
+        else:
+            clauses.append(exists().where(Family.id == family_id_column,
+                                          Family.lead_practitioner_id == filters.key_worker_id))
+    if filters.agency_id and by_team_agency:
+        clauses.append(exists().where(TeamMember.family_id == family_id_column,
+                                      TeamMember.agency_id == filters.agency_id))
+    return clauses
+
+
+def weighted_median(pairs) -> float | None:
+    """Median of values given as (value, count) pairs."""
+    items = sorted((v, n) for v, n in pairs if n)
+    total = sum(n for _, n in items)
+    if not total:
+        return None
+
+    def nth(k):  # the k-th value (0-based) in sorted order
+        seen = 0
+        for value, n in items:
+            seen += n
+            if k < seen:
+                return value
+        return items[-1][0]
+
+    if total % 2:
+        return float(nth(total // 2))
+    return (nth(total // 2 - 1) + nth(total // 2)) / 2
+
+
+def _days_text(value: float | None) -> str:
+    if value is None:
+        return "None"
+    number = f"{value:g}"
+    return f"{number} day" if value == 1 else f"{number} days"
+
+
+# --- sections --------------------------------------------------------------------------------------------
+
+def families_by_state(filters: Filters) -> Table:
+    query = (select(Family.status, func.count(Family.id)).where(*_family_filters(filters))
+             .group_by(Family.status))
+    counts = dict(db.session.execute(query).all())
+    return Table("states", "Families by lifecycle state", "State", ["Families"],
+                 [(status.label, [counts.get(status, 0)]) for status in FamilyStatus],
+                 note="Where each family's case is now, when the report was made.")
+
+
+def referrals_by_agency(filters: Filters) -> Table:
+    month = month_of(Referral.received_on).label("month")
+    query = (select(Agency.name, month, func.count(Referral.id))
+             .join(Agency, Agency.id == Referral.referring_agency_id)
+             .where(_in_period(Referral.received_on, filters.period))
+             .group_by(Agency.name, month).order_by(Agency.name, month))
+    if filters.agency_id:
+        query = query.where(Referral.referring_agency_id == filters.agency_id)
+    if filters.key_worker_id:
+        query = query.where(exists().where(Family.id == Referral.family_id,
+                                           Family.lead_practitioner_id == filters.key_worker_id))
+    months = filters.period.months()
+    by_agency: dict[str, list[int]] = {}
+    for name, month_code, count in db.session.execute(query).all():
+        by_agency.setdefault(name, [0] * len(months))[months.index(month_code)] = count
+    return Table("referrals", "Referrals received by month and referring agency", "Referring agency",
+                 [_month_label(m) for m in months], sorted(by_agency.items()), row_totals=True,
+                 chart="stacked")
+
+
+def _month_label(code: str) -> str:
+    return date(int(code[:4]), int(code[5:]), 1).strftime("%b %Y")
+
+
+def triage_times(filters: Filters) -> Table:
+    """Referrals triaged in the period: how many within the target, how many past it, and the median."""
+    query = (select(Referral.received_on, Referral.triaged_on, func.count(Referral.id))
+             .where(Referral.triaged_on.is_not(None), _in_period(Referral.triaged_on, filters.period))
+             .group_by(Referral.received_on, Referral.triaged_on))
+    if filters.agency_id:
+        query = query.where(Referral.referring_agency_id == filters.agency_id)
+    if filters.key_worker_id:
+        query = query.where(Referral.triaged_by_user_id == filters.key_worker_id)
+    target = triage_target()
+    within = past = 0
+    waits = []
+    for received_on, triaged_on, count in db.session.execute(query).all():
+        days = working_days_between(received_on, triaged_on)
+        waits.append((days, count))
+        if days > target:
+            past += count
+        else:
+            within += count
+    table = Table("triage", "Time to triage", "Referrals triaged in the period", ["Referrals"],
+                  [(f"Within {target} working days", [within]), (f"Past the target of {target} working days", [past])],
+                  chart="bar")
+    median = weighted_median(waits)
+    threshold = suppression_threshold()
+    text = (f"{_days_text(median)}".replace("day", "working day") if within + past >= threshold
+            else f"Not shown for fewer than {threshold} referrals")
+    table.facts.append(("Median time to triage", text))
+    return table
+
+
+def referral_to_attachment(filters: Filters) -> Table:
+    """Families attached in the period: days from their first accepted referral to attachment."""
+    first_referral = (select(Referral.family_id, func.min(Referral.received_on).label("received_on"))
+                      .where(Referral.status == ReferralStatus.ACCEPTED, Referral.family_id.is_not(None))
+                      .group_by(Referral.family_id).subquery())
+    days = days_between(Family.attached_on, first_referral.c.received_on).label("days")
+    query = (select(days, func.count(Family.id)).join(first_referral, first_referral.c.family_id == Family.id)
+             .where(Family.attached_on.is_not(None), _in_period(Family.attached_on, filters.period),
+                    *_family_filters(filters))
+             .group_by(days))
+    spread = [(int(d), n) for d, n in db.session.execute(query).all()]
+    rows = []
+    for low, high, label in ATTACHMENT_BANDS:
+        rows.append((label, [sum(n for d, n in spread if d >= low and (high is None or d <= high))]))
+    table = Table("attachment", "Time from referral to attachment", "Families attached in the period",
+                  ["Families"], rows)
+    threshold = suppression_threshold()
+    count = sum(n for _, n in spread)
+    table.facts.append(("Median time from referral to attachment",
+                        _days_text(weighted_median(spread)) if count >= threshold
+                        else f"Not shown for fewer than {threshold} families"))
+    return table
+
+
+def caseload(filters: Filters) -> Table:
+    query = (select(User.name, User.id, func.count(Family.id))
+             .join(Family, Family.lead_practitioner_id == User.id)
+             .where(Family.status.in_(OPEN_STATUSES), *_family_filters(filters, by_team_agency=False))
+             .group_by(User.name, User.id).order_by(User.name, User.id))
+    if filters.agency_id:
+        query = query.where(User.agency_id == filters.agency_id)
+    rows = [(name, [count]) for name, _, count in db.session.execute(query).all()]
+    return Table("caseload", "Open cases per key worker", "Key worker", ["Open cases"], rows,
+                 note="Families each key worker leads whose case is open now.")
+
+
+def interventions_by_agency_and_type(filters: Filters) -> Table:
+    month = month_of(Intervention.occurred_on).label("month")
+    query = (select(Agency.name, InterventionType.name, month, func.count(Intervention.id))
+             .join(Agency, Agency.id == Intervention.agency_id)
+             .join(InterventionType, InterventionType.id == Intervention.type_id)
+             .where(Intervention.deleted_at_utc.is_(None), _in_period(Intervention.occurred_on, filters.period),
+                    *_family_filters(filters, Intervention.family_id, by_team_agency=False))
+             .group_by(Agency.name, InterventionType.name, month)
+             .order_by(Agency.name, InterventionType.name, month))
+    if filters.agency_id:
+        query = query.where(Intervention.agency_id == filters.agency_id)
+    months = filters.period.months()
+    rows: dict[str, list[int]] = {}
+    for agency, kind, month_code, count in db.session.execute(query).all():
+        rows.setdefault(f"{agency}: {kind}", [0] * len(months))[months.index(month_code)] = count
+    return Table("interventions", "Interventions by month, agency and type", "Agency and type",
+                 [_month_label(m) for m in months], sorted(rows.items()), row_totals=True, chart="stacked")
+
+
+def needs_at_attachment(filters: Filters) -> Table:
+    """Needs identified at attachment, for families attached in the period, by headline."""
+    query = (select(Need.headline_code, func.count(Need.id))
+             .join(Family, Family.id == Need.family_id)
+             .where(Need.at_attachment.is_(True), Family.attached_on.is_not(None),
+                    _in_period(Family.attached_on, filters.period), *_family_filters(filters))
+             .group_by(Need.headline_code).order_by(Need.headline_code))
+    counts = db.session.execute(query).all()
+    names = _headline_names([code for code, _ in counts])
+    rows = sorted(((names.get(code, code), [count]) for code, count in counts), key=lambda r: r[0])
+    return Table("needs", "Needs at attachment by headline", "Headline", ["Needs at attachment"], rows,
+                 note="Needs resolved join this table once outcome evidence is recorded.")
+
+
+def _headline_names(codes) -> dict[str, str]:
+    if not codes:
+        return {}
+    # The newest version's name for each code (names rarely change between versions).
+    query = (select(HeadlineOutcome.code, HeadlineOutcome.name).where(HeadlineOutcome.code.in_(codes))
+             .order_by(HeadlineOutcome.code, HeadlineOutcome.version_id))
+    return dict(db.session.execute(query).all())
+
+
+def sustainment(filters: Filters) -> Table:
+    """Closed families at the end of the period: still inside the sustainment months, or past them."""
+    months = int(current_app.config.get("SUSTAINMENT_MONTHS", DEFAULT_SUSTAINMENT_MONTHS))
+    end = filters.period.end
+    # Closed on or before this day means the sustainment period had run its course by the period's end.
+    cutoff = _months_before(end, months)
+    band = case((Family.closed_on <= cutoff, literal("past")), else_=literal("in")).label("band")
+    query = (select(band, func.count(Family.id))
+             .where(Family.status == FamilyStatus.CLOSED, Family.closed_on.is_not(None), Family.closed_on <= end,
+                    *_family_filters(filters))
+             .group_by(band))
+    counts = dict(db.session.execute(query).all())
+    return Table("sustainment", "Families in sustainment", "Closed families", ["Families"], [
+        (f"In the {months}-month sustainment period", [counts.get("in", 0)]),
+        ("Sustainment period complete (claimable once outcomes are verified)", [counts.get("past", 0)]),
+    ], note="Claimability also needs every need resolved and kept resolved; the claims pages judge that.")
+
+
+def _months_before(day: date, months: int) -> date:
+    """The latest closure date whose sustainment period ends on or before `day`."""
+    # Walk the few days around the answer: exact with the outcomes' calendar-month arithmetic (month ends).
+    candidate = date.fromordinal(day.toordinal() - 31 * (months + 1))
+    result = date.min
+    while candidate <= day:
+        if add_calendar_months(candidate, months) <= day:
+            result = candidate
+        candidate = date.fromordinal(candidate.toordinal() + 1)
+    return result
+
+
+# Page order. Claims figures (claims made against the annual target, money claimed) join here as
+# "claims": builder once app/claims exists, returning None while there is nothing to count.
+SECTIONS = {
+    "states": families_by_state,
+    "referrals": referrals_by_agency,
+    "triage": triage_times,
+    "attachment": referral_to_attachment,
+    "caseload": caseload,
+    "interventions": interventions_by_agency_and_type,
+    "needs": needs_at_attachment,
+    "sustainment": sustainment,
+}
+
+
+def build_dashboard(filters: Filters) -> list[Table]:
+    tables = (builder(filters) for builder in SECTIONS.values())
+    return [table for table in tables if table is not None]
+
+
+def build_section(key: str, filters: Filters) -> Table | None:
+    builder = SECTIONS.get(key)
+    return builder(filters) if builder else None
+
+
+# --- filter choices -------------------------------------------------------------------------------------
+
+def key_worker_choices() -> list[tuple[int, str]]:
+    query = (select(User.id, User.name).where(User.role == Role.KEY_WORKER)
+             .order_by(User.name, User.id))
+    return [(row.id, row.name) for row in db.session.execute(query).all()]
+
+
+def agency_choices() -> list[tuple[int, str]]:
+    return [(row.id, row.name) for row in db.session.execute(select(Agency.id, Agency.name).order_by(Agency.name))]

@@ -63,6 +63,8 @@ def _migrations_dir():
 
 
 def _register_blueprints(app):
+    from app.api.admin_routes import bp as api_admin_bp
+    from app.api.routes import bp as api_bp
     from app.auth.admin_routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
     from app.cases.routes import bp as cases_bp
@@ -73,9 +75,11 @@ def _register_blueprints(app):
 
     for blueprint in (home_bp, auth_bp, admin_bp, framework_bp, cases_bp, scheduler_bp, referrals_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(api_bp), app.register_blueprint(api_admin_bp)
 
 
 def _register_cli(app):
+    from app.api.cli import api_clients_cli
     from app.audit.cli import audit_cli
     from app.auth.cli import users_cli
     from app.demo.cli import demo_cli
@@ -85,3 +89,4 @@ def _register_cli(app):
 
     for group in (audit_cli, users_cli, demo_cli, framework_cli, scheduler_cli, referrals_cli):
         app.cli.add_command(group)
+    app.cli.add_command(api_clients_cli)

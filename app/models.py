@@ -1,5 +1,6 @@
 """Every package's models, imported in one place so that the metadata is complete for Alembic,
 `db.create_all()` in tests, and the migration parity test. Add new packages' models here."""
+from app.api import models as api_models  # noqa: F401
 from app.audit import models as audit_models  # noqa: F401
 from app.auth import models as auth_models  # noqa: F401
 from app.cases import models as cases_models  # noqa: F401

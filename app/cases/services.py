@@ -30,6 +30,7 @@ from app.cases.models import (
     TeamMember,
     UsedFormToken,
 )
+from app.common.notifications import notify
 from app.common.time import today_london, utcnow
 from app.extensions import db
 from app.framework.categories import DataCategory, UnknownHeadline, category_for
@@ -331,6 +332,8 @@ def set_lead_practitioner(family: Family, user, *, actor=None, on: date | None =
     db.session.flush()
     audit.record("LeadPractitionerAssigned", actor=actor, object_type="family", object_id=family.id,
                  family_id=family.id, user_id=user.id)
+    notify(user.id, "family_allocated", ("family", family.id), f"Family {family.reference} has been allocated to you",
+           dedupe_key=f"family_allocated:{assignment.id}", url=f"/families/{family.id}", family_id=family.id)
     return assignment
 
 

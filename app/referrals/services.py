@@ -10,6 +10,7 @@ from app import audit
 from app.cases import identifiers
 from app.cases import services as case_services
 from app.cases.models import Family, Person
+from app.common.notifications import notify_audience
 from app.common.time import today_london, utcnow
 from app.extensions import db
 from app.framework import queries as framework_queries
@@ -202,6 +203,8 @@ def create_referral(clean: CleanReferral, *, referrer, agency=None, source=Refer
     audit.record("ReferralReceived", actor=referrer, object_type="referral", object_id=referral.id,
                  source=source.value, agency_id=agency_id, people=len(clean.people),
                  reasons=[d for _, d in clean.reasons], consent=clean.consent_position.value)
+    notify_audience("triage", "referral_received", ("referral", referral.id), f"New referral {referral.reference} to "
+                    "triage", dedupe_key=f"referral_received:{referral.id}", url=f"/referrals/{referral.id}")
     return referral
 
 

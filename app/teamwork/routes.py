@@ -1,0 +1,445 @@
+"""Pages for working together around a family (meetings, messages, documents, handovers) and every
+user's "My tasks" and notifications.
+
+Family pages are declared with `family_access(...)`; nested objects are loaded with `get_child_or_404`;
+every content record is shown only where the sharing policy allows (`content_decision`), otherwise as
+withheld with the agency that holds it and why. Writes need WORK_ON_FAMILY.
+"""
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import audit
+from app.auth.access import signed_in
+from app.auth.models import User
+from app.cases import queries as case_queries
+from app.cases import services as case_services
+from app.cases.access import family_access, get_child_or_404, viewer
+from app.cases.forms import choices
+from app.cases.tabs import register_tab, tabs_for
+from app.cases.timeline import register_provider
+from app.cases.visibility import content_decision, facts_of, withheld_text
+from app.common import notifications
+from app.common.navigation import register_nav
+from app.common.pdf import render_pdf
+from app.common.tasks import task_count, tasks_for
+from app.common.time import today_london
+from app.common.uploads import send_stored_file
+from app.extensions import db
+from app.sharing.policy import Action, Tie
+from app.teamwork import forms, queries, services
+from app.teamwork.models import Document, DocumentVersion, HandoverNote, Meeting, MessageThread
+from app.teamwork.tasks import register_teamwork_tasks
+from app.teamwork.timeline import PROVIDERS
+
+bp = Blueprint("teamwork", __name__, template_folder="templates")
+
+register_nav("My tasks", "teamwork.my_tasks", order=5, match=("teamwork.my_tasks",),
+             count=lambda user: task_count(user))
+register_nav("Notifications", "teamwork.notifications_list", order=6, match=("teamwork.notifications_list",),
+             count=lambda user: notifications.unread_count(user.id))
+register_tab("meetings", "Meetings", "teamwork.meetings", order=93)
+register_tab("messages", "Messages", "teamwork.messages", order=94)
+register_tab("documents", "Documents", "teamwork.documents", order=95)
+for _provider in PROVIDERS:
+    register_provider(_provider)
+register_teamwork_tasks()
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+
+def _page_number():
+    return max(request.args.get("page", 1, type=int), 1)
+
+
+def _show_errors(form, error):
+    """A service's refusal shown on the fields it names, so the error summary links to them."""
+    for name, message in (getattr(error, "errors", None) or {"": str(error)}).items():
+        field = form._fields.get(name) or next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
+        field.errors = [*field.errors, message]
+
+
+def _fresh_token(form):
+    if request.method == "GET" or not form.form_token.data:
+        form.form_token.data = case_services.new_form_token()
+
+
+def _already_sent(form):
+    return request.method == "POST" and case_services.form_token_used(form.form_token.data) is not None
+
+
+def _may_work():
+    return g.family_decision.tie not in (None, Tie.PROGRAMME_MANAGER)
+
+
+def _render(template, family, tab, **context):
+    return render_template(template, family=family, tabs=tabs_for(family, tab), tab=tab, may_work=_may_work(),
+                           **context)
+
+
+def _form_page(family, form, *, title, fields, back, tab, upload=False, hint=None):
+    return _render("teamwork/form.html", family, tab, form=form, page_title=title, fields=fields, back=back,
+                   upload=upload, hint=hint)
+
+
+def decide(record):
+    """The policy's answer for one teamwork record (its agency, category and people) for the current user."""
+    return content_decision(viewer(), facts_of(g.family_ties, record))
+
+
+def withheld(what, record, decision):
+    agency = getattr(record, "holding_agency", None)
+    return withheld_text(what, agency.name if agency else "another agency", record.category, decision)
+
+
+def _people_choices(family):
+    return choices((p.id, p.full_name if p.in_household else f"{p.full_name} (left the household)")
+                   for p in case_queries.family_people(family))
+
+
+def _team_choices(family):
+    ids = services.team_user_ids(family)
+    users = db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.name, User.id)).all() if ids else []
+    return choices((u.id, f"{u.name}, {u.agency.name}") for u in users)
+
+
+# --- my tasks and notifications ---------------------------------------------------------------------
+
+@bp.route("/tasks")
+@signed_in
+def my_tasks():
+    tasks = tasks_for(current_user)
+    groups = {}
+    for task in tasks:
+        groups.setdefault(task.group, []).append(task)
+    return render_template("teamwork/tasks.html", groups=groups, total=len(tasks), today=today_london(),
+                           page_title="My tasks")
+
+
+@bp.route("/notifications")
+@signed_in
+def notifications_list():
+    page = notifications.notifications_for(current_user.id, page=_page_number())
+    return render_template("teamwork/notifications.html", page=page, form=forms.MarkReadForm(),
+                           unread=notifications.unread_count(current_user.id), page_title="Notifications")
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@signed_in
+def mark_notifications_read():
+    if forms.MarkReadForm().validate_on_submit():
+        count = notifications.mark_read(current_user.id)
+        flash(f"{count} notification{'s' if count != 1 else ''} marked as read", "success")
+    return redirect(url_for(".notifications_list"))
+
+
+# --- messages -----------------------------------------------------------------------------------------
+
+@bp.route("/families/<int:family_id>/messages")
+@family_access()
+def messages(family):
+    rows, total = queries.threads_page(family, page=_page_number())
+    threads = [(thread, count, decide(thread)) for thread, count in rows]
+    return _render("teamwork/messages.html", family, "messages", page_title=f"Messages \u2013 {family.reference}",
+                   threads=threads, total=total, withheld=withheld)
+
+
+def _message_form(form_class, family):
+    form = form_class()
+    _fresh_token(form)
+    form.person_ids.choices = _people_choices(family)
+    form.mention_user_ids.choices = _team_choices(family)
+    return form
+
+
+@bp.route("/families/<int:family_id>/messages/new", methods=["GET", "POST"])
+@family_access(Action.WORK_ON_FAMILY)
+def new_thread(family):
+    form = _message_form(forms.ThreadForm, family)
+    if _already_sent(form):
+        flash("That message was already sent", "success")
+        return redirect(url_for(".messages", family_id=family.id))
+    if form.validate_on_submit():
+        try:
+            message = services.start_thread(family, subject=form.subject.data, body=form.body.data,
+                                            category=form.category.data, person_ids=form.person_ids.data,
+                                            mention_user_ids=form.mention_user_ids.data, actor=current_user)
+        except services.CaseValidationError as refusal:
+            _show_errors(form, refusal)
+        else:
+            case_services.use_form_token(form.form_token.data, current_user, message)
+            flash("Message sent", "success")
+            return redirect(url_for(".thread", family_id=family.id, thread_id=message.thread_id))
+    return _form_page(family, form, title="Start a discussion", tab="messages",
+                      fields=["subject", "body", "person_ids", "category", "mention_user_ids"],
+                      back=url_for(".messages", family_id=family.id),
+                      hint="Messages stay inside Hearth. Anyone you tell gets a notification without the content.")
+
+
+@bp.route("/families/<int:family_id>/messages/<int:thread_id>", methods=["GET", "POST"])
+@family_access()
+def thread(family, thread_id):
+    record = get_child_or_404(MessageThread, thread_id, family)
+    form = _message_form(forms.MessageForm, family) if _may_work() else None
+    if request.method == "POST":
+        if form is None:
+            abort(403)
+        if _already_sent(form):
+            flash("That message was already sent", "success")
+            return redirect(url_for(".thread", family_id=family.id, thread_id=record.id))
+        if form.validate_on_submit():
+            try:
+                message = services.reply(record, body=form.body.data, category=form.category.data,
+                                         person_ids=form.person_ids.data,
+                                         mention_user_ids=form.mention_user_ids.data, actor=current_user)
+            except services.CaseValidationError as refusal:
+                _show_errors(form, refusal)
+            else:
+                case_services.use_form_token(form.form_token.data, current_user, message)
+                flash("Message sent", "success")
+                return redirect(url_for(".thread", family_id=family.id, thread_id=record.id))
+    rows = [(m, decide(m)) for m in queries.thread_messages(record)]
+    subject_decision = decide(record)
+    return _render("teamwork/thread.html", family, "messages",
+                   page_title="Discussion" if not subject_decision else record.subject, thread=record,
+                   subject_decision=subject_decision, rows=rows, form=form, withheld=withheld)
+
+
+# --- meetings -----------------------------------------------------------------------------------------
+
+@bp.route("/families/<int:family_id>/meetings")
+@family_access()
+def meetings(family):
+    page = queries.meetings_page(family, page=_page_number())
+    return _render("teamwork/meetings.html", family, "meetings", page_title=f"Meetings \u2013 {family.reference}",
+                   page=page, rows=[(m, decide(m)) for m in page.items], withheld=withheld, today=today_london())
+
+
+@bp.route("/families/<int:family_id>/meetings/new", methods=["GET", "POST"])
+@family_access(Action.WORK_ON_FAMILY)
+def new_meeting(family):
+    form = forms.MeetingForm()
+    _fresh_token(form)
+    form.person_ids.choices = _people_choices(family)
+    form.attendee_person_ids.choices = _people_choices(family)
+    form.attendee_person_ids.description = "Include the family members who are invited or took part"
+    form.attendee_user_ids.choices = _team_choices(family)
+    if _already_sent(form):
+        flash("That meeting was already saved", "success")
+        return redirect(url_for(".meetings", family_id=family.id))
+    if form.validate_on_submit():
+        try:
+            meeting = services.record_meeting(
+                family, kind=form.kind.data, held_on=form.held_on.data, agenda=form.agenda.data,
+                minutes=form.minutes.data, family_views=form.family_views.data, decisions=form.decisions.data,
+                category=form.category.data, person_ids=form.person_ids.data,
+                attendee_user_ids=form.attendee_user_ids.data, attendee_person_ids=form.attendee_person_ids.data,
+                actor=current_user)
+        except services.CaseValidationError as refusal:
+            _show_errors(form, refusal)
+        else:
+            case_services.use_form_token(form.form_token.data, current_user, meeting)
+            flash("Meeting saved", "success")
+            return redirect(url_for(".meeting", family_id=family.id, meeting_id=meeting.id))
+    return _form_page(family, form, title="Record a meeting", tab="meetings",
+                      fields=["kind", "held_on", "attendee_user_ids", "attendee_person_ids", "agenda", "minutes",
+                              "family_views", "decisions", "person_ids", "category"],
+                      back=url_for(".meetings", family_id=family.id))
+
+
+def _load_meeting(family, meeting_id):
+    get_child_or_404(Meeting, meeting_id, family)
+    return queries.meeting_in_full(meeting_id)
+
+
+@bp.route("/families/<int:family_id>/meetings/<int:meeting_id>")
+@family_access()
+def meeting(family, meeting_id):
+    record = _load_meeting(family, meeting_id)
+    decision = decide(record)
+    actions = [(a, content_decision(viewer(), facts_of(g.family_ties, a.plan_goal, whole_family_record=True)))
+               for a in record.actions]
+    return _render("teamwork/meeting.html", family, "meetings", page_title=record.kind.label, meeting=record,
+                   decision=decision, actions=actions, withheld=withheld, today=today_london())
+
+
+@bp.route("/families/<int:family_id>/meetings/<int:meeting_id>/actions/new", methods=["GET", "POST"])
+@family_access(Action.WORK_ON_FAMILY)
+def new_action(family, meeting_id):
+    record = get_child_or_404(Meeting, meeting_id, family)
+    form = forms.MeetingActionForm()
+    _fresh_token(form)
+    form.owner_user_id.choices = choices([("", "Select a person"), *_team_choices(family)])
+    back = url_for(".meeting", family_id=family.id, meeting_id=record.id)
+    if _already_sent(form):
+        flash("That action was already added", "success")
+        return redirect(back)
+    if form.validate_on_submit():
+        try:
+            item = services.add_meeting_action(record, action=form.action.data, owner_user_id=form.owner_user_id.data,
+                                               due_on=form.due_on.data, actor=current_user)
+        except services.CaseValidationError as refusal:
+            _show_errors(form, refusal)
+        else:
+            case_services.use_form_token(form.form_token.data, current_user, item)
+            flash("Action added to the meeting and the family plan", "success")
+            return redirect(back)
+    return _form_page(family, form, title="Add an action", tab="meetings", fields=["action", "owner_user_id", "due_on"],
+                      back=back)
+
+
+@bp.route("/families/<int:family_id>/meetings/<int:meeting_id>/minutes.pdf")
+@family_access()
+def minutes_pdf(family, meeting_id):
+    record = _load_meeting(family, meeting_id)
+    decision = decide(record)
+    actions = [(a, content_decision(viewer(), facts_of(g.family_ties, a.plan_goal, whole_family_record=True)))
+               for a in record.actions]
+    html = render_template("teamwork/pdf/minutes.html", family=family, meeting=record, decision=decision,
+                           actions=actions, withheld=withheld, today=today_london(), requested_by=current_user)
+    audit.record("MeetingMinutesPrinted", object_type="meeting", object_id=record.id, family_id=family.id,
+                 content_shown=bool(decision))
+    pdf = render_pdf(html, base_url=request.host_url)
+    return pdf, 200, {"Content-Type": "application/pdf",
+                      "Content-Disposition": f'attachment; filename="minutes-{family.reference}-{record.id}.pdf"'}
+
+
+# --- documents ----------------------------------------------------------------------------------------
+
+@bp.route("/families/<int:family_id>/documents")
+@family_access()
+def documents(family):
+    page = queries.documents_page(family, page=_page_number())
+    return _render("teamwork/documents.html", family, "documents",
+                   page_title=f"Documents \u2013 {family.reference}", page=page,
+                   rows=[(d, decide(d)) for d in page.items], withheld=withheld)
+
+
+@bp.route("/families/<int:family_id>/documents/new", methods=["GET", "POST"])
+@family_access(Action.WORK_ON_FAMILY)
+def new_document(family):
+    form = forms.DocumentForm()
+    _fresh_token(form)
+    form.person_ids.choices = _people_choices(family)
+    if _already_sent(form):
+        flash("That document was already uploaded", "success")
+        return redirect(url_for(".documents", family_id=family.id))
+    if form.validate_on_submit():
+        try:
+            document = services.add_document(family, title=form.title.data, description=form.description.data,
+                                             category=form.category.data, person_ids=form.person_ids.data,
+                                             upload=form.upload.data, actor=current_user)
+        except services.CaseValidationError as refusal:
+            _show_errors(form, refusal)
+        else:
+            case_services.use_form_token(form.form_token.data, current_user, document)
+            flash("Document uploaded", "success")
+            return redirect(url_for(".document", family_id=family.id, document_id=document.id))
+    if form.upload.errors:
+        form.upload.errors.append("Select the file again: files are not kept when something else needs fixing")
+    elif form.errors:
+        form.upload.errors = ["Select the file again: files are not kept when something else needs fixing"]
+    return _form_page(family, form, title="Upload a document", tab="documents", upload=True,
+                      fields=["upload", "title", "description", "person_ids", "category"],
+                      back=url_for(".documents", family_id=family.id))
+
+
+def _load_document(family, document_id):
+    record = get_child_or_404(Document, document_id, family)
+    return record, decide(record)
+
+
+@bp.route("/families/<int:family_id>/documents/<int:document_id>")
+@family_access()
+def document(family, document_id):
+    record, decision = _load_document(family, document_id)
+    versions = queries.document_versions(record) if decision else []
+    if decision:
+        audit.record("DocumentViewed", object_type="document", object_id=record.id, family_id=family.id,
+                     basis=decision.basis)
+    return _render("teamwork/document.html", family, "documents", page_title="Document" if not decision
+                   else record.title, document=record, decision=decision, versions=versions, withheld=withheld,
+                   may_change=bool(decision) and _may_work())
+
+
+@bp.route("/families/<int:family_id>/documents/<int:document_id>/versions/<int:version>")
+@family_access()
+def download(family, document_id, version):
+    record, decision = _load_document(family, document_id)
+    row = db.session.scalar(select(DocumentVersion).where(DocumentVersion.document_id == record.id,
+                                                          DocumentVersion.version == version))
+    if row is None:
+        abort(404)
+    if decision:
+        audit.record("DocumentDownloaded", object_type="document", object_id=record.id, family_id=family.id,
+                     version=version, basis=decision.basis)
+    return send_stored_file(row.stored_file, bool(decision))
+
+
+@bp.route("/families/<int:family_id>/documents/<int:document_id>/versions/new", methods=["GET", "POST"])
+@family_access(Action.WORK_ON_FAMILY)
+def new_version(family, document_id):
+    record, decision = _load_document(family, document_id)
+    if not decision:
+        abort(404)
+    form = forms.VersionForm()
+    _fresh_token(form)
+    back = url_for(".document", family_id=family.id, document_id=record.id)
+    if _already_sent(form):
+        flash("That version was already uploaded", "success")
+        return redirect(back)
+    if form.validate_on_submit():
+        try:
+            version = services.add_document_version(record, upload=form.upload.data, actor=current_user)
+        except services.CaseValidationError as refusal:
+            _show_errors(form, refusal)
+        else:
+            case_services.use_form_token(form.form_token.data, current_user, version)
+            flash(f"Version {version.version} uploaded. The earlier versions are kept.", "success")
+            return redirect(back)
+    return _form_page(family, form, title=f"New version of {record.title}", tab="documents", upload=True,
+                      fields=["upload"], back=back)
+
+
+# --- handover -----------------------------------------------------------------------------------------
+
+@bp.route("/families/<int:family_id>/handover/new", methods=["GET", "POST"])
+@family_access()
+def new_handover(family):
+    # The outgoing lead has left the lead role but may still be on the team; the service checks it is theirs.
+    if services.handover_due(family, current_user) is None:
+        abort(404)
+    form = forms.HandoverForm()
+    if form.validate_on_submit():
+        try:
+            note = services.write_handover(family, open_actions=form.open_actions.data, risks=form.risks.data,
+                                           next_meeting=form.next_meeting.data, other_notes=form.other_notes.data,
+                                           actor=current_user)
+        except services.CaseValidationError as refusal:
+            _show_errors(form, refusal)
+        else:
+            flash("Handover sent to the new lead practitioner", "success")
+            return redirect(url_for(".handover", family_id=family.id, note_id=note.id))
+    return _form_page(family, form, title="Write a handover note", tab="team",
+                      fields=["open_actions", "risks", "next_meeting", "other_notes"],
+                      back=url_for("cases.team", family_id=family.id),
+                      hint="For the new lead practitioner: what is open, what the risks are, and when the team "
+                           "next meets.")
+
+
+@bp.route("/families/<int:family_id>/handover/<int:note_id>", methods=["GET", "POST"])
+@family_access()
+def handover(family, note_id):
+    note = get_child_or_404(HandoverNote, note_id, family)
+    decision = decide(note)
+    form = forms.AcknowledgeForm()
+    if request.method == "POST":
+        if note.incoming_user_id != current_user.id:
+            abort(403)
+        if form.validate_on_submit():
+            services.acknowledge_handover(note, actor=current_user)
+            flash("Handover acknowledged", "success")
+            return redirect(url_for(".handover", family_id=family.id, note_id=note.id))
+    return _render("teamwork/handover.html", family, "team", page_title="Handover note", note=note,
+                   decision=decision, form=form, withheld=withheld,
+                   may_acknowledge=note.incoming_user_id == current_user.id and note.acknowledged_at_utc is None)

@@ -72,8 +72,9 @@ def _register_blueprints(app):
     from app.home.routes import bp as home_bp
     from app.referrals.routes import bp as referrals_bp
     from app.scheduler.routes import bp as scheduler_bp
+    from app.teamwork.routes import bp as teamwork_bp
 
-    for blueprint in (home_bp, auth_bp, admin_bp, framework_bp, cases_bp, scheduler_bp, referrals_bp):
+    for blueprint in (home_bp, auth_bp, admin_bp, framework_bp, cases_bp, scheduler_bp, referrals_bp, teamwork_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp), app.register_blueprint(api_admin_bp)
 

@@ -10,3 +10,5 @@ from app.common import upload_models as common_upload_models  # noqa: F401
 from app.framework import models as framework_models  # noqa: F401
 from app.referrals import models as referrals_models  # noqa: F401
 from app.reporting import models as reporting_models  # noqa: F401
+from app.common import notification_models as common_notification_models  # noqa: F401
+from app.teamwork import models as teamwork_models  # noqa: F401

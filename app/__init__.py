@@ -70,12 +70,14 @@ def _register_blueprints(app):
     from app.cases.routes import bp as cases_bp
     from app.framework.routes import bp as framework_bp
     from app.home.routes import bp as home_bp
+    from app.outcomes.routes import bp as outcomes_bp
     from app.referrals.routes import bp as referrals_bp
     from app.scheduler.routes import bp as scheduler_bp
     from app.teamwork.routes import bp as teamwork_bp
 
     for blueprint in (home_bp, auth_bp, admin_bp, framework_bp, cases_bp, scheduler_bp, referrals_bp, teamwork_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(outcomes_bp)
     app.register_blueprint(api_bp), app.register_blueprint(api_admin_bp)
 
 
@@ -85,9 +87,10 @@ def _register_cli(app):
     from app.auth.cli import users_cli
     from app.demo.cli import demo_cli
     from app.framework.cli import framework_cli
+    from app.outcomes.cli import outcomes_cli
     from app.referrals.cli import referrals_cli
     from app.scheduler.cli import scheduler_cli
 
-    for group in (audit_cli, users_cli, demo_cli, framework_cli, scheduler_cli, referrals_cli):
+    for group in (audit_cli, users_cli, demo_cli, framework_cli, scheduler_cli, referrals_cli, outcomes_cli):
         app.cli.add_command(group)
     app.cli.add_command(api_clients_cli)

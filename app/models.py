@@ -8,6 +8,7 @@ from app.common import job_models as common_job_models  # noqa: F401
 from app.common import outbox_models as common_outbox_models  # noqa: F401
 from app.common import upload_models as common_upload_models  # noqa: F401
 from app.framework import models as framework_models  # noqa: F401
+from app.outcomes import models as outcomes_models  # noqa: F401
 from app.referrals import models as referrals_models  # noqa: F401
 from app.reporting import models as reporting_models  # noqa: F401
 from app.common import notification_models as common_notification_models  # noqa: F401

@@ -25,6 +25,7 @@ from app.cases.services import assign_reference
 from app.common.time import today_london
 from app.demo import names
 from app.demo.casework import seed_casework
+from app.demo.outcomes import seed_outcome_evidence
 from app.demo.referrals import seed_referrals
 from app.extensions import db
 
@@ -216,6 +217,7 @@ def record_seeded(ctx: SeedContext) -> None:
 
 SEED_STEPS: list[SeedStep] = [seed_outcome_framework, seed_agencies, seed_users, seed_families, seed_casework,
                               seed_referrals, record_seeded]
+SEED_STEPS.insert(SEED_STEPS.index(record_seeded), seed_outcome_evidence)
 
 
 # --- running -----------------------------------------------------------------------------------------

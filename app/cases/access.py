@@ -11,17 +11,20 @@ full and counts right.
 """
 from functools import wraps
 
+import sqlalchemy as sa
 from flask import abort, g, request
 from flask_login import current_user
 from sqlalchemy import exists, select
 
 from app import audit
 from app.auth.access import object_access
-from app.cases.models import Family, TeamMember
-from app.common.time import today_london
+from app.cases.models import ADULT_AGE, CHILD_RELATIONSHIPS, Family, Person, TeamMember
+from app.common.time import today_london, utcnow
 from app.extensions import db
+from app.sharing import filters as sharing_filters
 from app.sharing import policy
-from app.sharing.policy import Action, FamilyColumns, FamilyTies, Purpose, Viewer
+from app.sharing import queries as sharing_queries
+from app.sharing.policy import Action, FamilyColumns, FamilyTies, Purpose, RecordColumns, Viewer
 
 
 def current_team_clause(on=None):
@@ -38,7 +41,50 @@ def family_columns() -> FamilyColumns:
             TeamMember.family_id == Family.id, TeamMember.user_id == user_id, current),
         team_has_agency=lambda agency_id: exists().where(
             TeamMember.family_id == Family.id, TeamMember.agency_id == agency_id, current),
+        break_glass_for=sharing_filters.break_glass_for(Family.id, utcnow()),
+        plan_agreed=sharing_filters.plan_agreed(Family.id),
     )
+
+
+def person_is_child(person_id, on=None):
+    """The SQL twin of `Person.is_child`: under 18 on the day, or without a date of birth, a child by
+    their place in the household."""
+    on = on or today_london()
+    try:
+        eighteen_ago = on.replace(year=on.year - ADULT_AGE)
+    except ValueError:  # 29 February
+        eighteen_ago = on.replace(year=on.year - ADULT_AGE, day=28)
+    return exists().where(Person.id == person_id, sa.or_(
+        Person.date_of_birth > eighteen_ago,
+        sa.and_(Person.date_of_birth.is_(None), Person.relationship_to_family.in_(list(CHILD_RELATIONSHIPS)))))
+
+
+def record_columns(model, people_table=None, *, whole_family_record=None) -> RecordColumns:
+    """A content table's handles for the policy's SQL face: `people_table` is its association table
+    (record_id, person_id); none means every record is about the whole family."""
+    if people_table is not None:
+        def record_people():
+            record_id = next(c for c in people_table.c if c.name != "person_id")
+            return sa.select(people_table.c.person_id).where(record_id == model.id)
+    else:
+        def record_people():
+            return sa.select(Person.id).where(sa.false())
+    return RecordColumns(
+        holding_agency_id=model.holding_agency_id, category=model.category, family_id=model.family_id,
+        record_people=record_people, whole_family_record=whole_family_record,
+        family_people=lambda: sa.select(Person.id).where(Person.family_id == model.family_id),
+        person_is_child=person_is_child)
+
+
+def content_filter(user, model, people_table=None, *, whole_family_record=None,
+                   purpose: Purpose = Purpose.CASE_COORDINATION):
+    """The whole sharing rule as a WHERE clause over a content table joined to `Family`."""
+    viewer_ = Viewer.of(user)
+    columns = record_columns(model, people_table, whole_family_record=whole_family_record)
+    sharing = sharing_filters.sharing_clauses(today_london(), duty_in_force=sharing_queries.duty_to_share_in_force())
+    return policy.record_filter(viewer_, family_columns(), holding_agency_id=model.holding_agency_id,
+                                record=columns, sharing=sharing, purpose=purpose,
+                                extra_sensitive_roles=sharing_queries.extra_sensitive_roles())
 
 
 def visible_families(user):
@@ -47,17 +93,32 @@ def visible_families(user):
 
 
 def family_ties(family: Family) -> FamilyTies:
-    """The family's lead practitioner and current team, in one query."""
+    """The family's lead practitioner, current team, members and sharing facts (consents, bases,
+    agreements in force, live break-glass grants, settings): a few queries per family, none per
+    record, read afresh on every request so a withdrawal counts at once."""
     rows = db.session.execute(
         select(TeamMember.user_id, TeamMember.agency_id).where(TeamMember.family_id == family.id,
                                                                current_team_clause())
     ).all()
+    people = db.session.execute(select(Person.id, Person.date_of_birth, Person.relationship_to_family)
+                                .where(Person.family_id == family.id).order_by(Person.id)).all()
+    on = today_london()
     return FamilyTies(
         family.id,
         family.lead_practitioner_id,
         frozenset(r.user_id for r in rows if r.user_id is not None),
         frozenset(r.agency_id for r in rows),
+        person_ids=frozenset(p.id for p in people),
+        child_ids=frozenset(p.id for p in people if _is_child(p, on)),
+        **sharing_queries.family_sharing_facts(family.id, on, utcnow()),
     )
+
+
+def _is_child(row, on) -> bool:
+    if row.date_of_birth is None:
+        return row.relationship_to_family in CHILD_RELATIONSHIPS
+    dob = row.date_of_birth
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day)) < ADULT_AGE
 
 
 def load_family(user, family_id: int, action: Action = Action.OPEN_FAMILY,

@@ -3,16 +3,33 @@
 A page that shows needs, interventions, notes, the assessment or the plan asks `content_decision` for
 each record and, when the answer is no, shows `withheld_text` instead of the content: which agency
 holds it and why ("Intervention by Demo Constabulary withheld: no basis to share crime information
-yet"), so nobody acts on a false picture (security.md, "Withheld, not silently missing").
+yet"), so nobody acts on a false picture (security.md, "Withheld, not silently missing"). The text
+also carries where to ask the holding agency to share (`ask_href`), when a sharing request can help.
 """
+from flask import current_app, has_request_context, url_for
+
 from app.sharing import policy
 from app.sharing.policy import Action, Decision, FamilyTies, Purpose, RecordFacts, Viewer
 
 REASONS = {
     "no_basis": "no basis to share {category} information yet",
+    "partial_basis": "no basis to share {category} information yet: not everyone it is about has agreed",
+    "no_agreement": "no basis to share {category} information yet",  # no agreement covers the flow
+    "extra_sensitive": "it holds extra-sensitive information",
     "no_relationship": "you have no relationship with this family",
     "oversight_only": "programme managers see the operational picture only",
 }
+# Reasons a sharing request can answer: a basis can be recorded. An agreement or an extra-sensitive
+# field cannot be widened by asking.
+ASKABLE = frozenset({"no_basis", "partial_basis"})
+ASK_ENDPOINT = "consent.ask_to_share"
+
+
+class WithheldText(str):
+    """The withheld sentence, with the link to ask the holding agency when asking can help."""
+
+    ask_href: str | None = None
+    agency_name: str = ""
 
 
 def facts_of(ties: FamilyTies, record, *, person_ids=None, whole_family_record=False) -> RecordFacts:
@@ -20,7 +37,7 @@ def facts_of(ties: FamilyTies, record, *, person_ids=None, whole_family_record=F
     if person_ids is None:
         person_ids = [p.id for p in getattr(record, "people", ())]
     return RecordFacts(ties, record.holding_agency_id, getattr(record.category, "value", record.category),
-                       frozenset(person_ids), whole_family_record)
+                       frozenset(person_ids), whole_family_record, bool(getattr(record, "extra_sensitive", False)))
 
 
 def content_decision(viewer: Viewer, facts: RecordFacts,
@@ -40,6 +57,17 @@ def category_words(category) -> str:
     return label.lower()
 
 
+def ask_href(decision: Decision) -> str | None:
+    facts = decision.record
+    if (facts is None or decision.reason not in ASKABLE or not has_request_context()
+            or ASK_ENDPOINT not in current_app.view_functions):
+        return None
+    return url_for(ASK_ENDPOINT, family_id=facts.family.family_id, agency_id=facts.holding_agency_id,
+                   category=str(facts.category), people=",".join(str(p) for p in sorted(facts.person_ids)) or None)
+
+
 def withheld_text(what: str, agency_name: str, category, decision: Decision) -> str:
     why = REASONS.get(decision.reason, "not shared with you").format(category=category_words(category))
-    return f"{what} by {agency_name} withheld: {why}"
+    text = WithheldText(f"{what} by {agency_name} withheld: {why}")
+    text.ask_href, text.agency_name = ask_href(decision), agency_name
+    return text

@@ -6,19 +6,25 @@ Two faces of one rule:
   timeline, export and report queries apply inside SQL, so pages are full and counts right.
 
 Everything here is plain data and pure functions: no database session, no request. Callers describe
-the viewer (`Viewer`), the family's ties (`FamilyTies`) and the record (`RecordFacts`); the SQL face
-takes column handles and EXISTS-builders from the package that owns the tables, so `sharing` never
-imports a feature package.
+the viewer (`Viewer`), the family's ties and sharing facts (`FamilyTies`, loaded in one place:
+`app.cases.access.family_ties`) and the record (`RecordFacts`); the SQL face takes column handles and
+EXISTS-builders from the packages that own the tables, so this module never imports a feature package.
 
-This is the first, deliberately narrow version of the rule (the case-work issue's "simplest safe
-rule"): a user sees a family only with a legitimate relationship (lead practitioner, named on the
-team, or a designated lead of an agency on the team; programme managers see the operational picture
-of every family), and sees the content only of records their own agency made, plus the whole-family
-assessment and plan. Consent, agreements, the duty to share, safeguarding bases and break-glass
-widen it later, here and nowhere else.
+The rule. A viewer may open a family with a legitimate relationship (lead practitioner, named on the
+team, a designated lead of a team agency, a live break-glass grant; programme managers see the
+operational picture of every family). They see a record's content when:
+- their agency holds it (an agency always sees what it recorded), or
+- it is the whole-family assessment or plan, they have a close relationship, and the family's
+  agreement to the plan stands, or
+- rule 1: an agreement in force lets the record's category flow from the holding agency's kind to the
+  viewer's agency's kind for the purpose; and rule 2: every person the record concerns is covered by a
+  basis (their current consent, a duty-to-share decision about a child, a safeguarding basis or an
+  answered request), or the viewer holds a break-glass grant for the family.
+Extra-sensitive records are hidden from every role but those named, and never shown under break-glass.
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -29,6 +35,10 @@ class Purpose(StrEnum):
     OUTCOME_EVIDENCE = "outcome_evidence"
     CLAIM_ASSURANCE = "claim_assurance"
     INFORMATION_GOVERNANCE = "information_governance"
+
+
+# The purposes a consent or an agreement can name (the others rest on public task).
+SHARING_PURPOSES = (Purpose.CASE_COORDINATION, Purpose.OUTCOME_EVIDENCE)
 
 
 class Action(StrEnum):
@@ -43,12 +53,21 @@ class Tie(StrEnum):
     LEAD_PRACTITIONER = "lead_practitioner"
     TEAM_MEMBER = "team_member"
     DESIGNATED_LEAD = "designated_lead"
+    BREAK_GLASS = "break_glass"
     PROGRAMME_MANAGER = "programme_manager"
+
+
+class BasisKind(StrEnum):
+    CONSENT = "consent"
+    DUTY_TO_SHARE = "duty_to_share"
+    SAFEGUARDING = "safeguarding"
+    ANSWERED_REQUEST = "answered_request"
 
 
 # Roles by their codes (app.auth.models.Role values), so this module stays plain data.
 PROGRAMME_MANAGER = "programme_manager"
 WORKING_ROLES = frozenset({"key_worker", "practitioner", "programme_manager"})
+CLOSE_TIES = frozenset({Tie.LEAD_PRACTITIONER, Tie.TEAM_MEMBER, Tie.DESIGNATED_LEAD})
 
 
 @dataclass(frozen=True)
@@ -63,14 +82,79 @@ class Viewer:
         return cls(user.id, user.agency_id, getattr(user.role, "value", user.role), bool(user.is_designated_lead))
 
 
+# --- The records the rule reads, as plain data -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class ConsentFacts:
+    """One person's agreement to share. `scope` holds (category, recipient agency id or None,
+    recipient agency kind or None, purpose) tuples: a row names an agency or a kind of agency."""
+
+    person_id: int
+    scope: frozenset
+    given_on: date
+    expires_on: date | None = None
+    withdrawn_on: date | None = None
+
+    def active_on(self, on: date) -> bool:
+        return (self.given_on <= on and (self.expires_on is None or on <= self.expires_on)
+                and (self.withdrawn_on is None or on < self.withdrawn_on))
+
+    def covers(self, category, agency_id, agency_kind, purpose) -> bool:
+        return any(c == category and p == purpose and (a == agency_id if a is not None else k == agency_kind)
+                   for c, a, k, p in self.scope)
+
+
+@dataclass(frozen=True)
+class BasisFacts:
+    """A duty-to-share decision, a safeguarding basis or an answered request: one category of one
+    holding agency's information about the named people, for one recipient agency, until review."""
+
+    kind: str
+    holding_agency_id: int
+    recipient_agency_id: int
+    category: str
+    person_ids: frozenset
+    starts_on: date
+    review_on: date
+    withdrawn_on: date | None = None
+
+    def active_on(self, on: date) -> bool:
+        return (self.starts_on <= on <= self.review_on
+                and (self.withdrawn_on is None or on < self.withdrawn_on))
+
+
+@dataclass(frozen=True)
+class AgreementFacts:
+    """An information sharing agreement: `flows` holds (from kind, to kind, category, purpose)."""
+
+    flows: frozenset
+    starts_on: date
+    review_on: date
+
+    def active_on(self, on: date) -> bool:
+        return self.starts_on <= on <= self.review_on
+
+
 @dataclass(frozen=True)
 class FamilyTies:
-    """Who is around a family today: its lead practitioner and the current team."""
+    """Who is around a family today, and the sharing facts the rule reads about it. Everything after
+    the team is optional with the narrowest default, so ties built by hand never widen access."""
 
     family_id: int
     lead_practitioner_id: int | None
     team_user_ids: frozenset = field(default_factory=frozenset)
     team_agency_ids: frozenset = field(default_factory=frozenset)
+    person_ids: frozenset = field(default_factory=frozenset)  # every member: "the whole family"
+    child_ids: frozenset = field(default_factory=frozenset)  # members the duty to share can be about
+    consents: tuple = ()  # ConsentFacts
+    bases: tuple = ()  # BasisFacts
+    agreements: tuple = ()  # AgreementFacts in the deployment
+    agency_kinds: dict = field(default_factory=dict, hash=False, compare=False)  # agency id -> kind code
+    break_glass_user_ids: frozenset = field(default_factory=frozenset)  # users with a live grant
+    plan_agreed: bool = True  # the family's agreement to the plan, recorded at attachment, not withdrawn
+    duty_to_share_in_force: bool = False  # a council setting, off until commencement
+    extra_sensitive_roles: frozenset = field(default_factory=frozenset)
+    on: date | None = None  # the day the facts are read for (None: today, by the machine's clock)
 
 
 @dataclass(frozen=True)
@@ -82,6 +166,7 @@ class RecordFacts:
     category: str
     person_ids: frozenset = field(default_factory=frozenset)  # empty: about the whole family
     whole_family_record: bool = False  # the assessment and plan, shared with the whole team
+    extra_sensitive: bool = False  # a safe address, police intelligence, a third-party statement
 
 
 @dataclass(frozen=True)
@@ -90,6 +175,7 @@ class Decision:
     reason: str  # a code: "own_agency", "whole_family_record", "no_relationship", "no_basis", ...
     tie: Tie | None = None
     basis: str | None = None
+    record: RecordFacts | None = field(default=None, compare=False)  # what was asked about, for "ask to share"
 
     def __bool__(self):
         return self.allowed
@@ -105,6 +191,8 @@ def tie_to_family(viewer: Viewer, ties: FamilyTies) -> Tie | None:
         return Tie.TEAM_MEMBER
     if viewer.is_designated_lead and viewer.agency_id in ties.team_agency_ids:
         return Tie.DESIGNATED_LEAD
+    if viewer.user_id in ties.break_glass_user_ids:
+        return Tie.BREAK_GLASS
     if viewer.role == PROGRAMME_MANAGER:
         return Tie.PROGRAMME_MANAGER
     return None
@@ -117,6 +205,41 @@ def may_open_family(viewer: Viewer, ties: FamilyTies) -> Decision:
     return Decision(True, tie.value, tie)
 
 
+def _day(ties: FamilyTies) -> date:
+    return ties.on or date.today()
+
+
+def concerned_people(record: RecordFacts) -> frozenset:
+    """Whom the record is about: the people it names, or every member when it names none."""
+    return record.person_ids or record.family.person_ids
+
+
+def agreement_allows(viewer: Viewer, record: RecordFacts, purpose) -> bool:
+    ties, on = record.family, _day(record.family)
+    flow = (ties.agency_kinds.get(record.holding_agency_id), ties.agency_kinds.get(viewer.agency_id),
+            str(record.category), str(purpose))
+    return None not in flow[:2] and any(a.active_on(on) and flow in a.flows for a in ties.agreements)
+
+
+def basis_for_person(viewer: Viewer, record: RecordFacts, purpose, person_id: int) -> str | None:
+    """The basis that lets `viewer` see what `record` says about one person, or None."""
+    ties, on = record.family, _day(record.family)
+    kind = ties.agency_kinds.get(viewer.agency_id)
+    category = str(record.category)
+    for consent in ties.consents:
+        if (consent.person_id == person_id and consent.active_on(on)
+                and consent.covers(category, viewer.agency_id, kind, str(purpose))):
+            return BasisKind.CONSENT.value
+    for basis in ties.bases:
+        if (basis.holding_agency_id == record.holding_agency_id and basis.recipient_agency_id == viewer.agency_id
+                and basis.category == category and person_id in basis.person_ids and basis.active_on(on)):
+            if basis.kind == BasisKind.DUTY_TO_SHARE and not (ties.duty_to_share_in_force
+                                                             and person_id in ties.child_ids):
+                continue  # the duty covers only information about a child, and only once in force
+            return str(basis.kind)
+    return None
+
+
 def decide(viewer: Viewer, action: Action, record: RecordFacts, purpose: Purpose) -> Decision:
     """May `viewer` do `action` to `record` for `purpose`?"""
     opened = may_open_family(viewer, record.family)
@@ -124,16 +247,83 @@ def decide(viewer: Viewer, action: Action, record: RecordFacts, purpose: Purpose
         return opened
     if action == Action.OPEN_FAMILY:
         return opened
+    tie = opened.tie
     if action == Action.WORK_ON_FAMILY:
-        # Programme managers oversee; recording work needs a place around the family.
-        if opened.tie == Tie.PROGRAMME_MANAGER:
-            return Decision(False, "oversight_only", opened.tie)
+        # Programme managers oversee; break-glass opens a family to read; recording work needs a place around it.
+        if tie in (Tie.PROGRAMME_MANAGER, Tie.BREAK_GLASS):
+            return Decision(False, "oversight_only" if tie == Tie.PROGRAMME_MANAGER else "break_glass_read_only", tie)
         return opened
+    ties = record.family
+    if record.extra_sensitive and (viewer.role not in ties.extra_sensitive_roles or tie == Tie.BREAK_GLASS):
+        return Decision(False, "extra_sensitive", tie, record=record)
     if record.holding_agency_id == viewer.agency_id:
-        return Decision(True, "own_agency", opened.tie, basis="own_agency")
-    if record.whole_family_record and opened.tie != Tie.PROGRAMME_MANAGER:
-        return Decision(True, "whole_family_record", opened.tie, basis="family_agreement")
-    return Decision(False, "no_basis", opened.tie)
+        return Decision(True, "own_agency", tie, basis="own_agency")
+    if record.whole_family_record and tie in CLOSE_TIES and ties.plan_agreed:
+        return Decision(True, "whole_family_record", tie, basis="family_agreement")
+    if str(purpose) not in SHARING_PURPOSES:
+        return Decision(False, "no_basis", tie, record=record)
+    if not agreement_allows(viewer, record, purpose):
+        return Decision(False, "no_agreement", tie, record=record)
+    if viewer.user_id in ties.break_glass_user_ids:
+        return Decision(True, "break_glass", tie, basis="break_glass")
+    people = concerned_people(record)
+    kinds = [basis_for_person(viewer, record, purpose, pid) for pid in sorted(people)]
+    if not people or None in kinds:
+        partial = any(kinds)
+        return Decision(False, "partial_basis" if partial else "no_basis", tie, record=record)
+    basis = "+".join(sorted(set(kinds)))
+    return Decision(True, basis, tie, basis=basis)
+
+
+def reference_decide(viewer: Viewer, action: Action, record: RecordFacts, purpose: Purpose) -> bool:
+    """The rule read plainly from security.md, written separately so a test can hold `decide` to it."""
+    ties = record.family
+    on = ties.on or date.today()
+    close = viewer.role in WORKING_ROLES and (
+        ties.lead_practitioner_id == viewer.user_id or viewer.user_id in ties.team_user_ids
+        or (viewer.is_designated_lead and viewer.agency_id in ties.team_agency_ids))
+    glass = viewer.role in WORKING_ROLES and viewer.user_id in ties.break_glass_user_ids
+    manager = viewer.role == PROGRAMME_MANAGER
+    if not (close or glass or manager):
+        return False
+    if action == Action.OPEN_FAMILY:
+        return True
+    if action == Action.WORK_ON_FAMILY:
+        return close
+    if record.extra_sensitive and (viewer.role not in ties.extra_sensitive_roles or (glass and not close)):
+        return False
+    if record.holding_agency_id == viewer.agency_id:
+        return True
+    if record.whole_family_record and close and ties.plan_agreed:
+        return True
+    mine = ties.agency_kinds.get(viewer.agency_id)
+    theirs = ties.agency_kinds.get(record.holding_agency_id)
+    rule1 = purpose in SHARING_PURPOSES and mine is not None and theirs is not None and any(
+        a.starts_on <= on <= a.review_on and (theirs, mine, record.category, purpose) in a.flows
+        for a in ties.agreements)
+    if not rule1:
+        return False
+    if glass:
+        return True
+    people = record.person_ids or ties.person_ids
+    if not people:
+        return False
+    for person in people:
+        consented = any(
+            c.person_id == person and c.given_on <= on and (c.expires_on is None or on <= c.expires_on)
+            and (c.withdrawn_on is None or on < c.withdrawn_on)
+            and any(cat == record.category and p == purpose and (a == viewer.agency_id or (a is None and k == mine))
+                    for cat, a, k, p in c.scope)
+            for c in ties.consents)
+        based = any(
+            b.holding_agency_id == record.holding_agency_id and b.recipient_agency_id == viewer.agency_id
+            and b.category == record.category and person in b.person_ids and b.starts_on <= on <= b.review_on
+            and (b.withdrawn_on is None or on < b.withdrawn_on)
+            and (b.kind != BasisKind.DUTY_TO_SHARE or (ties.duty_to_share_in_force and person in ties.child_ids))
+            for b in ties.bases)
+        if not (consented or based):
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -171,11 +361,42 @@ def referral_filter(viewer: Viewer, *, referrer_user_id: sa.ColumnElement,
 @dataclass(frozen=True)
 class FamilyColumns:
     """Handles the owning package passes in: the family's lead column, and builders of EXISTS
-    clauses over the current team (by user, and by agency)."""
+    clauses over the current team (by user, and by agency). The optional builders carry the sharing
+    facts; without them the SQL face keeps to the narrow rule (never wider than `decide`)."""
 
     lead_practitioner_id: sa.ColumnElement
     team_has_user: Callable[[int], sa.ColumnElement]
     team_has_agency: Callable[[int], sa.ColumnElement]
+    # user id -> EXISTS a live break-glass grant for this family
+    break_glass_for: Callable[[int], sa.ColumnElement] | None = None
+    # -> true while the family's agreement to the plan stands
+    plan_agreed: Callable[[], sa.ColumnElement] | None = None
+
+
+@dataclass(frozen=True)
+class SharingClauses:
+    """Builders over the sharing records (app.sharing.filters offers the real ones). Each takes the
+    record's column handles and the viewer and returns a correlated clause."""
+
+    # (holding agency id column, category column, viewer, purpose) -> an agreement in force allows the flow
+    agreement_allows: Callable
+    # (record columns, viewer, purpose) -> every person the record concerns is covered by a basis
+    every_person_covered: Callable
+
+
+@dataclass(frozen=True)
+class RecordColumns:
+    """A content table's handles: holding agency, category, family id, the people it names (a
+    callable giving a correlated SELECT of person ids), whole-family and extra-sensitive flags."""
+
+    holding_agency_id: sa.ColumnElement
+    category: sa.ColumnElement
+    family_id: sa.ColumnElement
+    record_people: Callable[[], sa.Select]
+    whole_family_record: sa.ColumnElement | None = None
+    extra_sensitive: sa.ColumnElement | None = None
+    family_people: Callable[[], sa.Select] | None = None  # correlated SELECT of every member's id
+    person_is_child: Callable[[sa.ColumnElement], sa.ColumnElement] | None = None  # person id -> clause
 
 
 def _close_tie_clause(viewer: Viewer, columns: FamilyColumns) -> sa.ColumnElement:
@@ -186,19 +407,47 @@ def _close_tie_clause(viewer: Viewer, columns: FamilyColumns) -> sa.ColumnElemen
     return sa.or_(*clauses)
 
 
+def _break_glass_clause(viewer: Viewer, columns: FamilyColumns) -> sa.ColumnElement:
+    return columns.break_glass_for(viewer.user_id) if columns.break_glass_for is not None else sa.false()
+
+
 def family_filter(viewer: Viewer, columns: FamilyColumns) -> sa.ColumnElement:
     """A WHERE clause true exactly for the families `may_open_family` allows."""
     if viewer.role not in WORKING_ROLES:
         return sa.false()
     if viewer.role == PROGRAMME_MANAGER:
         return sa.true()
-    return _close_tie_clause(viewer, columns)
+    return sa.or_(_close_tie_clause(viewer, columns), _break_glass_clause(viewer, columns))
 
 
 def record_filter(viewer: Viewer, columns: FamilyColumns, *, holding_agency_id: sa.ColumnElement,
-                  whole_family_record: sa.ColumnElement | None = None) -> sa.ColumnElement:
-    """A WHERE clause true exactly for the records whose content `decide(VIEW_CONTENT)` allows."""
+                  whole_family_record: sa.ColumnElement | None = None, record: RecordColumns | None = None,
+                  sharing: SharingClauses | None = None, purpose: Purpose = Purpose.CASE_COORDINATION,
+                  extra_sensitive_roles: frozenset = frozenset()) -> sa.ColumnElement:
+    """A WHERE clause true exactly for the records whose content `decide(VIEW_CONTENT)` allows.
+
+    With only `holding_agency_id` (and `whole_family_record`) it is the narrow rule: own agency and
+    the whole-family records. Given `record` and `sharing` it is the whole rule."""
+    if viewer.role not in WORKING_ROLES:
+        return sa.false()
+    close = _close_tie_clause(viewer, columns)
+    glass = sa.and_(sa.not_(close), _break_glass_clause(viewer, columns))  # a grant without another tie
+    plan = columns.plan_agreed() if columns.plan_agreed is not None else sa.true()
+    whole = whole_family_record if whole_family_record is not None else (
+        record.whole_family_record if record is not None else None)
     content = [holding_agency_id == viewer.agency_id]
-    if whole_family_record is not None and viewer.role in WORKING_ROLES:
-        content.append(sa.and_(whole_family_record.is_(True), _close_tie_clause(viewer, columns)))
-    return sa.and_(family_filter(viewer, columns), sa.or_(*content))
+    if whole is not None:
+        content.append(sa.and_(whole.is_(True), close, plan))
+    if record is not None and sharing is not None and str(purpose) in SHARING_PURPOSES:
+        rule1 = sharing.agreement_allows(record.holding_agency_id, record.category, viewer, purpose)
+        rule2 = sa.or_(_break_glass_clause(viewer, columns),
+                       sharing.every_person_covered(record, viewer, purpose))
+        content.append(sa.and_(rule1, rule2))
+    allowed = sa.and_(family_filter(viewer, columns), sa.or_(*content))
+    sensitive = record.extra_sensitive if record is not None else None
+    if sensitive is not None:
+        if viewer.role in extra_sensitive_roles:
+            allowed = sa.and_(allowed, sa.or_(sensitive.is_(False), sa.not_(glass)))
+        else:
+            allowed = sa.and_(allowed, sensitive.is_(False))
+    return allowed

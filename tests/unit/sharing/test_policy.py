@@ -55,14 +55,14 @@ def test_who_may_open_the_family(viewer, tie):
 
 @pytest.mark.parametrize("viewer, record, allowed, reason", [
     (KEY_WORKER, _record(EARLY_HELP), True, "own_agency"),
-    (KEY_WORKER, _record(POLICE), False, "no_basis"),  # consent and agreements come with the sharing issue
+    (KEY_WORKER, _record(POLICE), False, "no_agreement"),  # no agreement in these ties
     (POLICE_OFFICER, _record(POLICE), True, "own_agency"),
-    (POLICE_OFFICER, _record(EARLY_HELP), False, "no_basis"),
+    (POLICE_OFFICER, _record(EARLY_HELP), False, "no_agreement"),
     (POLICE_OFFICER, _record(EARLY_HELP, whole_family=True), True, "whole_family_record"),
     (POLICE_LEAD, _record(EARLY_HELP, whole_family=True), True, "whole_family_record"),
     (MANAGER, _record(EARLY_HELP), True, "own_agency"),
-    (MANAGER, _record(POLICE), False, "no_basis"),
-    (MANAGER, _record(SCHOOL, whole_family=True), False, "no_basis"),
+    (MANAGER, _record(POLICE), False, "no_agreement"),
+    (MANAGER, _record(SCHOOL, whole_family=True), False, "no_agreement"),
     (TEACHER, _record(SCHOOL), False, "no_relationship"),  # even its own agency's record: no relationship
     (FINANCE, _record(EARLY_HELP), False, "no_relationship"),
 ])

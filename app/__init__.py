@@ -79,6 +79,8 @@ def _register_blueprints(app):
         app.register_blueprint(blueprint)
     app.register_blueprint(outcomes_bp)
     app.register_blueprint(api_bp), app.register_blueprint(api_admin_bp)
+    from app.reporting.routes import bp as reporting_bp
+    app.register_blueprint(reporting_bp)
 
 
 def _register_cli(app):
@@ -94,3 +96,5 @@ def _register_cli(app):
     for group in (audit_cli, users_cli, demo_cli, framework_cli, scheduler_cli, referrals_cli, outcomes_cli):
         app.cli.add_command(group)
     app.cli.add_command(api_clients_cli)
+    from app.reporting.cli import reports_cli
+    app.cli.add_command(reports_cli)

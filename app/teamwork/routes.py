@@ -5,17 +5,20 @@ Family pages are declared with `family_access(...)`; nested objects are loaded w
 every content record is shown only where the sharing policy allows (`content_decision`), otherwise as
 withheld with the agency that holds it and why. Writes need WORK_ON_FAMILY.
 """
+from functools import wraps
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app import audit
-from app.auth.access import signed_in
+from app.auth.access import object_access, signed_in
 from app.auth.models import User
 from app.cases import queries as case_queries
 from app.cases import services as case_services
-from app.cases.access import family_access, get_child_or_404, viewer
+from app.cases.access import family_access, family_ties, get_child_or_404, viewer
 from app.cases.forms import choices
+from app.cases.models import Family
 from app.cases.tabs import register_tab, tabs_for
 from app.cases.timeline import register_provider
 from app.cases.visibility import content_decision, facts_of, withheld_text
@@ -26,7 +29,7 @@ from app.common.tasks import task_count, tasks_for
 from app.common.time import today_london
 from app.common.uploads import send_stored_file
 from app.extensions import db
-from app.sharing.policy import Action, Tie
+from app.sharing.policy import Action, Decision, Tie
 from app.teamwork import forms, queries, services
 from app.teamwork.models import Document, DocumentVersion, HandoverNote, Meeting, MessageThread
 from app.teamwork.tasks import register_teamwork_tasks
@@ -97,10 +100,14 @@ def _people_choices(family):
                    for p in case_queries.family_people(family))
 
 
-def _team_choices(family):
+def _team_pairs(family):
     ids = services.team_user_ids(family)
     users = db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.name, User.id)).all() if ids else []
-    return choices((u.id, f"{u.name}, {u.agency.name}") for u in users)
+    return [(u.id, f"{u.name}, {u.agency.name}") for u in users]
+
+
+def _team_choices(family):
+    return choices(_team_pairs(family))
 
 
 # --- my tasks and notifications ---------------------------------------------------------------------
@@ -269,7 +276,7 @@ def new_action(family, meeting_id):
     record = get_child_or_404(Meeting, meeting_id, family)
     form = forms.MeetingActionForm()
     _fresh_token(form)
-    form.owner_user_id.choices = choices([("", "Select a person"), *_team_choices(family)])
+    form.owner_user_id.choices = choices([("", "Select a person"), *_team_pairs(family)])
     back = url_for(".meeting", family_id=family.id, meeting_id=record.id)
     if _already_sent(form):
         flash("That action was already added", "success")
@@ -403,26 +410,41 @@ def new_version(family, document_id):
 
 # --- handover -----------------------------------------------------------------------------------------
 
+def outgoing_lead_access(view):
+    """The outgoing lead practitioner may reach the handover form of the family they led, even when the
+    change of lead has ended their relationship with it: that one form, nothing else of the record."""
+
+    @wraps(view)
+    def wrapped(family_id):
+        family = db.session.get(Family, family_id)
+        if family is None or services.handover_due(family, current_user) is None:
+            audit.record_refusal("HandoverRefused", object_type="family", object_id=family_id, family_id=family_id)
+            abort(404)
+        g.family_ties, g.family_decision = family_ties(family), Decision(True, "outgoing_lead")
+        audit.record("FamilyRecordRequested", object_type="family", object_id=family.id, family_id=family.id,
+                     basis="outgoing_lead", endpoint=request.endpoint)
+        return view(family=family)
+
+    return object_access("family: the outgoing lead practitioner writes the handover")(wrapped)
+
+
 @bp.route("/families/<int:family_id>/handover/new", methods=["GET", "POST"])
-@family_access()
+@outgoing_lead_access
 def new_handover(family):
-    # The outgoing lead has left the lead role but may still be on the team; the service checks it is theirs.
-    if services.handover_due(family, current_user) is None:
-        abort(404)
     form = forms.HandoverForm()
     if form.validate_on_submit():
         try:
-            note = services.write_handover(family, open_actions=form.open_actions.data, risks=form.risks.data,
-                                           next_meeting=form.next_meeting.data, other_notes=form.other_notes.data,
-                                           actor=current_user)
+            services.write_handover(family, open_actions=form.open_actions.data, risks=form.risks.data,
+                                    next_meeting=form.next_meeting.data, other_notes=form.other_notes.data,
+                                    actor=current_user)
         except services.CaseValidationError as refusal:
             _show_errors(form, refusal)
         else:
-            flash("Handover sent to the new lead practitioner", "success")
-            return redirect(url_for(".handover", family_id=family.id, note_id=note.id))
+            flash(f"Handover for family {family.reference} sent to the new lead practitioner", "success")
+            return redirect(url_for(".my_tasks"))
     return _form_page(family, form, title="Write a handover note", tab="team",
                       fields=["open_actions", "risks", "next_meeting", "other_notes"],
-                      back=url_for("cases.team", family_id=family.id),
+                      back=url_for(".my_tasks"),
                       hint="For the new lead practitioner: what is open, what the risks are, and when the team "
                            "next meets.")
 

@@ -1,0 +1,106 @@
+"""Group reports: the monthly PDF holds the (suppressed) figures, the archive keeps one entry per type and
+period with its SHA-256, and the statutory returns honour opt-outs."""
+import csv
+import hashlib
+import io
+import subprocess
+
+import pytest
+from sqlalchemy import func, select
+
+from app.cases.models import Person
+from app.common.time import today_london
+from app.extensions import db
+from app.reporting import reports, returns, services
+from app.reporting.models import ArchivedReport, ReportType
+from app.reporting.periods import parse_period
+
+
+def pdf_text(content: bytes) -> str:
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True)
+    return result.stdout.decode()
+
+
+def test_monthly_pdf_holds_the_suppressed_figures(programme):
+    entry, made = reports.generate("monthly", "2026-10")
+    assert made
+    content = reports.archive_path(entry).read_bytes()
+    assert content.startswith(b"%PDF")
+    text = pdf_text(content)
+    assert "OFFICIAL-SENSITIVE" in text
+    assert "Monthly programme report" in text and "October 2026" in text
+    assert "Page 1 of" in text
+    # Referrals: early help 3 and police 2, total 5 (shown: 5 is not below the threshold).
+    assert "fewer than 5" in text
+    assert "Median time to triage" in text and "1 working day" in text
+    assert "Median time from referral to attachment" in text and "15 days" in text
+    # Caseload 4 and 2: both small, both hidden; the counts themselves never appear beside the names.
+    caseload_line = next(line for line in text.splitlines() if "Alex Key" in line and "fewer" in line)
+    assert "4" not in caseload_line.replace("fewer than 5", "")
+    # Tagged PDF (PDF/UA-1).
+    info = subprocess.run(["pdfinfo", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    assert "Tagged:          yes" in info
+
+
+def test_archive_entry_has_the_files_checksum_and_is_made_once(programme):
+    entry, made = reports.generate("quarterly-return", "2026-Q4")
+    assert made
+    path = reports.archive_path(entry)
+    assert entry.sha256 == hashlib.sha256(path.read_bytes()).hexdigest() and reports.intact(entry)
+    again, made_again = reports.generate("quarterly-return", "2026-Q4")
+    assert again.id == entry.id and not made_again
+    count = db.session.scalar(select(func.count(ArchivedReport.id))
+                              .where(ArchivedReport.report_type == ReportType.QUARTERLY_RETURN))
+    assert count == 1
+    path.write_bytes(path.read_bytes() + b"tampered")
+    assert not reports.intact(entry)
+
+
+def test_wrong_period_kind_and_unavailable_types_are_refused(programme):
+    with pytest.raises(reports.ReportError, match="quarter"):
+        reports.generate("quarterly-return", "2026-10")
+    with pytest.raises(reports.ReportError, match="month"):
+        reports.generate("monthly", "2026-Q3")
+    with pytest.raises(reports.ReportError, match="not available yet"):
+        reports.generate("claim-round", "2026-10")
+
+
+def test_quarterly_return_counts(programme):
+    rows = {(m, b): c for m, b, c in returns.quarterly_return(parse_period("2026-Q4"))}
+    # Attached in October to December: F1-F6.
+    assert rows[("families_attached", "all")] == 6
+    assert rows[("families_in_sustainment", "at_quarter_end")] == 2  # F9 (July) and F10 (November)
+    assert rows[("needs_resolved", "not_yet_recorded_in_hearth")] is None
+
+
+def _nis(period="2026-10"):
+    return list(csv.DictReader(io.StringIO(returns.nis_extract_csv(parse_period(period)).decode())))
+
+
+def test_nis_extract_programme_and_comparison_groups(programme):
+    rows = _nis()
+    by_name = {(r["forenames"], r["surname"]): r for r in rows}
+    sarah = by_name[("Sarah", "Tester")]
+    assert sarah["family_id"] == "HF-T00001" and sarah["group"] == "programme"
+    assert sarah["date_screened"] == "2026-10-02" and sarah["support_start"] == "2026-10-05"
+    assert sarah["criteria_met"] == programme.headline_a and sarah["nhs_number"] == "9434765919"
+    assert sarah["intensity_hours"] == "1.5"  # one 90-minute visit in October (the deleted one does not count)
+    assert ("Zed", "Compare") not in by_name  # F7 has no accepted, triaged referral: not in the comparison group
+
+
+def test_nis_extract_leaves_out_people_who_opted_out(programme, factory):
+    ig = factory.user("ig_officer")
+    sarah = db.session.scalar(select(Person).where(Person.given_name == "Sarah", Person.family_name == "Tester"))
+    services.record_opt_out(sarah, opted_out_on=today_london(), reason="Letter to the IG team", actor=ig)
+    names = {(r["forenames"], r["surname"]) for r in _nis()}
+    assert ("Sarah", "Tester") not in names and ("Olly", "Tester") in names
+    with pytest.raises(services.OptOutError):
+        services.record_opt_out(sarah, opted_out_on=today_london(), reason="Again", actor=ig)
+
+
+def test_csv_cells_that_look_like_formulas_are_escaped(programme):
+    sarah = db.session.scalar(select(Person).where(Person.given_name == "Sarah"))
+    sarah.given_name = "=HYPERLINK(\"http://x\")"
+    db.session.flush()
+    rows = _nis()
+    assert any(r["forenames"] == "'=HYPERLINK(\"http://x\")" for r in rows)

@@ -1,0 +1,92 @@
+"""Secure messages: withheld from agencies that may not see the category, mentions notify once, bad input
+is refused with the typed text kept, and a double submission sends one message."""
+from sqlalchemy import func, select
+
+from app.common.notification_models import Notification
+from app.extensions import db
+from app.teamwork import services
+from app.teamwork.models import Message
+from tests.conftest import post_form
+from tests.integration.teamwork.conftest import client_for
+
+
+def _messages():
+    return db.session.scalar(select(func.count(Message.id)))
+
+
+def test_start_a_discussion_and_reply(app, team):
+    kw = client_for(app, team.key_worker)
+    url = f"/families/{team.family.id}/messages/new"
+    response = post_form(kw, url, {"subject": "Attendance plan", "body": "School meeting on Friday",
+                                   "category": "case_note", "mention_user_ids": [str(team.police.id)]})
+    assert response.status_code == 302
+    thread_url = response.headers["Location"]
+    page = kw.get(thread_url).get_data(as_text=True)
+    assert "School meeting on Friday" in page and "Attendance plan" in page
+    reply = post_form(kw, thread_url, {"body": "Moved to Monday", "category": "case_note"})
+    assert reply.status_code == 302
+    assert "Moved to Monday" in kw.get(thread_url).get_data(as_text=True)
+    mentions = db.session.scalars(select(Notification).where(Notification.user_id == team.police.id)).all()
+    assert len(mentions) == 1 and "Attendance" not in mentions[0].text and "Friday" not in mentions[0].text
+
+
+def test_withheld_message_shows_that_it_exists_and_why(app, team):
+    services.start_thread(team.family, subject="Health MARKER-SUBJECT", body="MARKER-BODY diagnosis",
+                          category="health", actor=team.health)
+    db.session.commit()
+    police = client_for(app, team.police)
+    listing = police.get(f"/families/{team.family.id}/messages").get_data(as_text=True)
+    assert "MARKER" not in listing
+    assert "withheld" in listing and team.health.agency.name in listing.replace("&#39;", "'")
+    thread_id = db.session.scalar(select(Message.thread_id))
+    page = police.get(f"/families/{team.family.id}/messages/{thread_id}").get_data(as_text=True)
+    assert "MARKER" not in page and "no basis to share health information" in page
+
+
+def test_bad_messages_are_refused_and_text_kept(app, team):
+    kw = client_for(app, team.key_worker)
+    url = f"/families/{team.family.id}/messages/new"
+    before = _messages()
+    empty = post_form(kw, url, {"subject": "Keep this subject", "body": "  ", "category": "case_note"})
+    assert empty.status_code == 200
+    text = empty.get_data(as_text=True)
+    assert "Enter your message" in text and "Keep this subject" in text
+    long = post_form(kw, url, {"subject": "Long", "body": "x" * (services.MESSAGE_LIMIT + 1), "category": "case_note"})
+    assert "Your message must be 5,000 characters or fewer" in long.get_data(as_text=True)
+    bad_category = post_form(kw, url, {"subject": "S", "body": "Typed words stay", "category": "gossip"})
+    assert bad_category.status_code == 200 and "Typed words stay" in bad_category.get_data(as_text=True)
+    outsider = post_form(kw, url, {"subject": "S", "body": "B", "category": "case_note",
+                                   "mention_user_ids": ["999999"]})
+    assert outsider.status_code == 200
+    assert _messages() == before
+
+
+def test_double_submit_sends_one_message(app, team):
+    kw = client_for(app, team.key_worker)
+    url = f"/families/{team.family.id}/messages/new"
+    page = kw.get(url).get_data(as_text=True)
+    import re
+
+    token = re.search(r'name="form_token"[^>]*value="([^"]+)"', page).group(1)
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    data = {"csrf_token": csrf, "form_token": token, "subject": "Once", "body": "Only once", "category": "case_note"}
+    before = _messages()
+    assert kw.post(url, data=data).status_code == 302
+    assert kw.post(url, data=data).status_code == 302
+    assert _messages() == before + 1
+
+
+def test_programme_manager_reads_but_cannot_post(app, team):
+    manager = client_for(app, team.manager)
+    assert manager.get(f"/families/{team.family.id}/messages").status_code == 200
+    assert manager.get(f"/families/{team.family.id}/messages/new").status_code == 403
+
+
+def test_a_thread_of_another_family_is_404(app, team, factory):
+    from app.cases import services as case_services
+
+    other = case_services.create_family(postcode="LS1 1AA", lead_practitioner=team.key_worker, actor=team.key_worker)
+    message = services.start_thread(other, subject="Elsewhere", body="B", category="case_note", actor=team.key_worker)
+    db.session.commit()
+    kw = client_for(app, team.key_worker)
+    assert kw.get(f"/families/{team.family.id}/messages/{message.thread_id}").status_code == 404

@@ -52,7 +52,8 @@ def test_no_attendees_and_impossible_dates_are_refused_keeping_what_was_typed(ap
     long_ago = post_form(kw, url, {"kind": "team_around_family", **_date("held_on", today_london().replace(
         year=2001)), "attendee_user_ids": [str(team.key_worker.id)], "category": "case_note"})
     assert "when the family was referred" in long_ago.get_data(as_text=True)
-    impossible = post_form(kw, url, {"kind": "team_around_family", "held_on": ["31", "2", "2026"], "attendee_user_ids": [str(team.key_worker.id)],
+    impossible = post_form(kw, url, {"kind": "team_around_family", "held_on": ["31", "2", "2026"],
+                                     "attendee_user_ids": [str(team.key_worker.id)],
                                      "category": "case_note"})
     assert "must be a real date" in impossible.get_data(as_text=True)
     future_minutes = post_form(kw, url, {"kind": "team_around_family", **_date("held_on", today_london() + timedelta(

@@ -61,7 +61,7 @@ def _seen(client, urls, pdfs):
 def test_withheld_everywhere_for_every_role(app, team, factory, planted, monkeypatch):
     pdfs = []
     monkeypatch.setattr("app.teamwork.routes.render_pdf", lambda html, **_: pdfs.append(html) or b"%PDF-fake")
-    message, meeting, document = planted
+    message = planted[0]
     urls = _urls(team, *planted)
     users = [team.key_worker, team.police, team.manager] + [factory.user(role, agency_kind=kind) for role, kind in
                                                             ROLES]
@@ -76,7 +76,7 @@ def test_withheld_everywhere_for_every_role(app, team, factory, planted, monkeyp
     assert checked >= len(urls) * len(users) - len(urls)
     # The team sees that the records exist and why they are withheld (not a blank or an error page).
     for user in (team.police, team.key_worker):
-        seen = dict((url, (status, body)) for url, status, body in _seen(client_for(app, user), urls, pdfs))
+        seen = {url: (status, body) for url, status, body in _seen(client_for(app, user), urls, pdfs)}
         for url in urls[:7] + urls[8:9]:
             status, body = seen[url]
             assert status == 200 and "withheld" in body, (user.role.value, url)

@@ -20,7 +20,6 @@ ERROR_TEXT = {
     415: "The request body must be application/json",
     422: "The request is well-formed JSON but its content is refused; `errors` says why, per field",
     429: "Too many requests for this client: wait for Retry-After seconds",
-    501: "Not available yet on this server",
 }
 COMMON_ERRORS = (401, 429)
 

@@ -11,7 +11,6 @@ TITLES = {
     409: "Idempotency key reused",
     415: "Unsupported media type",
     422: "The request has problems",
-    501: "Not implemented yet",
 }
 
 

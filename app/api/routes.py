@@ -187,7 +187,7 @@ def _idempotent(create):
     return response
 
 
-def _family_by_reference(reference, action=Action.OPEN_FAMILY):
+def _family_by_reference(reference, action=Action.OPEN_FAMILY, purpose=Purpose.CASE_COORDINATION):
     """The family, its ties and the policy's decision; 404 (audited) without a legitimate relationship."""
     family = db.session.scalar(select(Family).where(Family.reference == reference))
     if family is None:
@@ -196,10 +196,10 @@ def _family_by_reference(reference, action=Action.OPEN_FAMILY):
     decision = policy.may_open_family(_viewer(), ties)
     if decision and action != Action.OPEN_FAMILY:
         facts = RecordFacts(ties, _client().agency_id, "case_note")
-        decision = policy.decide(_viewer(), action, facts, Purpose.CASE_COORDINATION)
+        decision = policy.decide(_viewer(), action, facts, purpose)
     if not decision:
         audit.record_refusal("FamilyAccessRefused", actor=_client().service_user, object_type="family",
-                             object_id=family.id, family_id=family.id, purpose=Purpose.CASE_COORDINATION.value,
+                             object_id=family.id, family_id=family.id, purpose=purpose.value,
                              reason=decision.reason, action_requested=action.value, api_client_id=_client().id)
         if decision.tie:
             raise ApiProblem(403, "Your agency may see this family but not do this")
@@ -356,10 +356,12 @@ def _record_intervention(family, body):
 @bp.route("/families/<reference>/evidence", methods=["POST"])
 @token_authenticated
 @operation("Record outcome evidence", tag="Families", body=EvidenceIn, parameters=[IDEMPOTENCY_KEY],
-           errors=(400, 403, 404, 409, 415, 422, 501),
+           errors=(400, 403, 404, 409, 415, 422),
+           description="Checked and recorded as through the evidence form. `measure` is the descriptor's kind of "
+                       "measure (percentage, count or yes_no); `value` is a number, or yes or no.",
            responses={201: ("The evidence was recorded", CreatedOut, {})})
 def record_evidence(reference):
-    family, _, _ = _family_by_reference(reference, Action.WORK_ON_FAMILY)
+    family, _, _ = _family_by_reference(reference, Action.WORK_ON_FAMILY, Purpose.OUTCOME_EVIDENCE)
     return _idempotent(lambda body: _record_evidence(family, body))
 
 
@@ -370,12 +372,12 @@ def _record_evidence(family, body):
         errors["period_end"] = ["The end of the period must be on or after its start"]
     if errors:
         raise ApiProblem(422, "Some fields have problems", errors=errors)
+    client = _client()
     try:
-        record = evidence.record(family, data, person_ids, actor=_client().service_user)
+        record = evidence.record(family, data, person_ids, actor=client.service_user,
+                                 source=f"{client.agency.name}, through the partner API ({client.name})"[:200])
     except evidence.InvalidEvidence as invalid:
         raise ApiProblem(422, "Some fields have problems", errors=_field_errors(invalid.errors)) from None
-    except evidence.EvidenceNotAvailable as missing:
-        raise ApiProblem(501, str(missing)) from None
     response = jsonify(CreatedOut().dump({"id": record.id, "family_reference": family.reference}))
     response.status_code = 201
     return response

@@ -7,6 +7,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from app.cases.models import Gender, Relationship
 from app.framework.categories import DataCategory
+from app.framework.rules import MeasureKind
 from app.referrals.models import REASON_TEXT_MAX, SUMMARY_MAX, ConsentPosition, ReferralStatus, WithoutAgreementBasis
 
 EXTERNAL_REFERENCE_MAX = 64
@@ -81,10 +82,10 @@ class ReferralIn(StrictSchema):
 class EvidenceIn(StrictSchema):
     headline = fields.String(required=True, validate=validate.Length(min=1, max=40))
     descriptor = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    measure = fields.String(required=True, validate=validate.Length(min=1, max=60),
-                            metadata={"description": "Code of a measure of that descriptor"})
-    value = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                          metadata={"description": "The measured value, as text (a number, a yes/no, a level)"})
+    measure = fields.String(required=True, validate=validate.OneOf(_codes(MeasureKind)),
+                            metadata={"description": "The descriptor's kind of measure"})
+    value = fields.String(required=True, validate=validate.Length(min=1, max=40),
+                          metadata={"description": "A number (92.5 for a percentage, 2 for a count), or yes or no"})
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
     people = fields.List(fields.String(validate=validate.Length(min=1, max=14)), load_default=list,

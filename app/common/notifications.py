@@ -71,7 +71,7 @@ def notify_audience(audience: str, kind: str, ref, text: str, *, dedupe_key: str
     if resolver is None:
         return []
     made = [notify(user_id, kind, ref, text, dedupe_key=dedupe_key, url=url, family_id=family_id)
-            for user_id in sorted(set(resolver(**resolver_args)))]
+            for user_id in sorted(set(resolver(family_id=family_id, **resolver_args)))]
     return [n for n in made if n is not None]
 
 

@@ -26,9 +26,11 @@ MANAGERS = (Role.PROGRAMME_MANAGER,)
 
 @bp.record_once
 def _register(state):
+    from app.referrals.tasks import register_referral_tasks
     from app.referrals.timeline import register_referral_timeline
 
     register_referral_timeline()
+    register_referral_tasks()
     register_nav("Refer a family", "referrals.start", roles=(Role.PRACTITIONER, Role.KEY_WORKER), order=20,
                  match=("referrals.start", "referrals.address", "referrals.people", "referrals.person",
                         "referrals.reasons", "referrals.details", "referrals.check", "referrals.sent"))

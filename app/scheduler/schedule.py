@@ -42,6 +42,10 @@ if reference_exists("app.auth.services:disable_dormant_accounts"):
 if reference_exists("app.common.outbox:deliver_queued"):
     SYSTEM_JOBS.append(SystemJob("deliver_outbox", "app.common.outbox:deliver_queued", "interval", {"minutes": 5}))
 
+if reference_exists("app.teamwork.services:notify_overdue_actions"):
+    SYSTEM_JOBS.append(SystemJob("notify_overdue_actions", "app.teamwork.services:notify_overdue_actions", "cron",
+                                 {"hour": 7, "minute": 0}))
+
 
 def system_job(name) -> SystemJob | None:
     return next((entry for entry in SYSTEM_JOBS if entry.name == name), None)

@@ -1,5 +1,7 @@
 """Teamwork's "My tasks" providers (one query each) and the audiences and address book that the
 notifications service in `common` asks for. Registered once, when the app is created."""
+from datetime import timedelta
+
 import sqlalchemy as sa
 from sqlalchemy import select
 
@@ -7,9 +9,11 @@ from app.auth.models import Role, User
 from app.cases.models import OPEN_GOAL_STATUSES, Family, LeadAssignment, PlanGoal, PlanReview
 from app.common.notifications import register_audience, set_address_book
 from app.common.tasks import Task, register_task_provider
+from app.common.time import today_london
 from app.extensions import db
+from app.sharing.models import Consent, IgAlert, RequestStatus, SharingRequest
 from app.teamwork.models import HandoverNote, MeetingAction
-from app.teamwork.services import family_path
+from app.teamwork.services import family_path, team_user_ids
 
 
 def meeting_action_tasks(user) -> list[Task]:
@@ -66,10 +70,55 @@ def handover_to_acknowledge_tasks(user) -> list[Task]:
                  family_path(fid, "handover", nid), None, "Handovers") for nid, fid, ref in rows]
 
 
+def sharing_request_tasks(user) -> list[Task]:
+    """Requests to share that the user's agency holds the information for; its designated leads answer them."""
+    if not user.is_designated_lead:
+        return []
+    rows = db.session.execute(
+        select(SharingRequest.id, Family.reference, SharingRequest.created_at_utc)
+        .join(Family, Family.id == SharingRequest.family_id)
+        .where(SharingRequest.holding_agency_id == user.agency_id, SharingRequest.status == RequestStatus.OPEN)
+        .order_by(SharingRequest.created_at_utc, SharingRequest.id)).all()
+    return [Task("sharing_request", f"Answer a request to share about family {ref}", f"/sharing/requests/{rid}",
+                 None, "Sharing requests") for rid, ref, _ in rows]
+
+
+CONSENT_REVIEW_NOTICE_DAYS = 30
+
+
+def consent_review_tasks(user) -> list[Task]:
+    """Consents of the families the user leads that lapse within a month and have not been withdrawn."""
+    horizon = today_london() + timedelta(days=CONSENT_REVIEW_NOTICE_DAYS)
+    rows = db.session.execute(
+        select(Consent.id, Consent.family_id, Family.reference, Consent.review_on)
+        .join(Family, Family.id == Consent.family_id)
+        .where(Family.lead_practitioner_id == user.id, Consent.withdrawn_on.is_(None), Consent.review_on.is_not(None),
+               Consent.review_on <= horizon, Family.closed_on.is_(None))
+        .order_by(Consent.review_on, Consent.id)).all()
+    return [Task("consent_review", f"Review consent for family {ref}", family_path(fid, "consent"), due, "Reviews")
+            for _, fid, ref, due in rows]
+
+
+def ig_alert_tasks(user) -> list[Task]:
+    if getattr(user.role, "value", user.role) != Role.IG_OFFICER.value:
+        return []
+    rows = db.session.execute(
+        select(IgAlert.id, Family.reference, IgAlert.due_on, IgAlert.kind).join(Family, Family.id == IgAlert.family_id)
+        .where(IgAlert.reviewed_at_utc.is_(None)).order_by(IgAlert.due_on, IgAlert.id)).all()
+    return [Task("ig_alert", f"Review {kind.label.lower()} for family {ref}", f"/information-governance/alerts/{aid}",
+                 due, "Information governance alerts") for aid, ref, due, kind in rows]
+
+
 def triage_audience(**_):
     """Who is told about a new referral: the programme managers who triage them."""
     return db.session.scalars(select(User.id).where(User.role == Role.PROGRAMME_MANAGER, User.active.is_(True))
                               .order_by(User.id)).all()
+
+
+def family_team_audience(*, family_id, **_):
+    """The workers around a family today (its lead practitioner and named team members)."""
+    family = db.session.get(Family, family_id)
+    return sorted(team_user_ids(family)) if family is not None else []
 
 
 def addresses(user_ids) -> dict[int, str]:
@@ -80,7 +129,8 @@ def addresses(user_ids) -> dict[int, str]:
 
 def register_teamwork_tasks():
     for provider in (meeting_action_tasks, plan_goal_tasks, plan_review_tasks, handover_to_write_tasks,
-                     handover_to_acknowledge_tasks):
+                     handover_to_acknowledge_tasks, sharing_request_tasks, consent_review_tasks, ig_alert_tasks):
         register_task_provider(provider)
     register_audience("triage", triage_audience)
+    register_audience("family_team", family_team_audience)
     set_address_book(addresses)

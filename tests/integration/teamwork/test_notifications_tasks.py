@@ -102,3 +102,26 @@ def test_tasks_page_for_every_role(app, factory):
         response = client_for(app, factory.user(role)).get("/tasks")
         assert response.status_code == 200, role
         assert "My tasks" in response.get_data(as_text=True)
+
+
+def test_referrals_to_triage_are_programme_managers_tasks(app, factory):
+    from tests.integration.referrals import helpers
+
+    manager = factory.user("programme_manager")
+    made = helpers.referral(factory.user("practitioner", agency_kind="school"))
+    page = client_for(app, manager).get("/tasks").get_data(as_text=True)
+    assert f"Triage referral {made.reference}" in page
+    assert "Triage referral" not in client_for(app, factory.user("key_worker")).get("/tasks").get_data(as_text=True)
+
+
+def test_overdue_check_is_a_system_job():
+    from app.scheduler.schedule import system_job
+
+    assert system_job("notify_overdue_actions").ref == "app.teamwork.services:notify_overdue_actions"
+
+
+def test_family_team_audience_is_the_lead_and_the_named_team(team):
+    made = notifications.notify_audience("family_team", "consent_withdrawn", ("family", team.family.id),
+                                         f"Consent withdrawn for family {team.family.reference}",
+                                         dedupe_key="consent_withdrawn:1", family_id=team.family.id)
+    assert sorted(n.user_id for n in made) == sorted([team.key_worker.id, team.police.id, team.health.id])

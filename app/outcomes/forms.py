@@ -44,6 +44,7 @@ class EvidenceForm(FlaskForm):
     person_ids = PeopleField()
     category = SelectField("Data category (optional)", widget=GovSelect(), coerce=_code,
                            choices=choices([("", "The need's category"), *DataCategory.choices()]),
+                           validate_choice=False,  # "" means the need's own; the service refuses unknown codes
                            description="Decides who may see this evidence")
     note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[
         Optional(), text_limit("The note", services.NOTE_LIMIT)])

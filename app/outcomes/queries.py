@@ -43,27 +43,25 @@ CONDITION_LABELS = {
     rules.NOT_ALREADY_CLAIMED: "Not already claimed",
     rules.PAYMENT_BY_RESULTS: "Payment by results",
 }
-# Conditions whose reasons name needs: shown in full only to a viewer who may see every need.
-NEED_CONDITIONS = frozenset({rules.NEEDS_AT_ATTACHMENT, rules.PROBLEMS_AT_ATTACHMENT, rules.FAMILY_PLAN,
-                             rules.NEEDS_RESOLVED, rules.SUSTAINED, rules.PROGRESS_OR_EMPLOYMENT})
-WITHHELD_REASON = "Not met. The details name needs you may not see: the lead practitioner can see them"
+WITHHELD_REASON = "Not met. The details name a need you may not see: the lead practitioner can see them"
 
 
 def _record_facts(ties: FamilyTies, need: NeedRecord) -> RecordFacts:
     return RecordFacts(ties, need.holding_agency_id, need.category, need.person_ids)
 
 
-def sees_every_need(viewer: Viewer, data: FamilyOutcomeData, ties: FamilyTies) -> bool:
-    return all(content_decision(viewer, _record_facts(ties, need), Purpose.OUTCOME_EVIDENCE)
-               for need in data.needs.values())
+def hidden_terms(viewer: Viewer, data: FamilyOutcomeData, ties: FamilyTies) -> frozenset[str]:
+    """The words that would name a need the viewer may not see (its description and descriptor code)."""
+    terms = set()
+    for need in data.needs.values():
+        if not content_decision(viewer, _record_facts(ties, need), Purpose.OUTCOME_EVIDENCE):
+            terms.update(t for t in (need.description, need.descriptor_code) if t)
+    return frozenset(terms)
 
 
-def condition_reason(result: rules.ConditionResult, may_see_needs: bool) -> str:
-    if may_see_needs or result.code not in NEED_CONDITIONS:
-        return result.reason
-    if result.passed:
-        return "Met"
-    return WITHHELD_REASON
+def safe_reason(text: str, hidden: frozenset[str]) -> str:
+    """A rule set's reason, unless it names a need the viewer may not see (then only that it is withheld)."""
+    return WITHHELD_REASON if any(term in text for term in hidden) else text
 
 
 def rule_set_for_facts(facts):
@@ -139,7 +137,8 @@ def family_outcomes(family: Family, ties: FamilyTies, viewer: Viewer, today: dat
         withheld = None if decision else withheld_text("Need", need.holding_agency.name, need.category, decision)
         views.append(NeedView(need, bool(decision), withheld, data.judgements.get(need.id),
                               by_need.get(need.id, [])))
-    sees_all = all(v.allowed for v in views)
+    hidden = frozenset(t for v in views if not v.allowed
+                       for t in (v.need.descriptor.description, v.need.descriptor.code))
     facts = data.facts
     rule_set = rule_set_for_facts(facts) if facts is not None else None
     status, eligibility, misses = None, [], []
@@ -147,10 +146,10 @@ def family_outcomes(family: Family, ties: FamilyTies, viewer: Viewer, today: dat
         status = sustainment(facts, today, rule_set.config.sustainment_months)
         if rule_set.applicable:
             for result in rule_set.evaluate_all(facts, today).values():
-                eligibility.append((result, [(c, CONDITION_LABELS.get(c.code, c.code), condition_reason(c, sees_all))
+                eligibility.append((result, [(c, CONDITION_LABELS.get(c.code, c.code), safe_reason(c.reason, hidden))
                                              for c in result.conditions]))
             misses = rule_set.near_miss(facts, today)
-    return FamilyOutcomes(views, by_need.get(None, []), status, rule_set, eligibility, misses, sees_all)
+    return FamilyOutcomes(views, by_need.get(None, []), status, rule_set, eligibility, misses, not hidden)
 
 
 # --- lists ---------------------------------------------------------------------------------------------
@@ -230,10 +229,9 @@ def near_miss_rows(user, today: date) -> list[ListRow]:
         misses = rule_set.near_miss(d.facts, today)
         if not misses:
             continue
-        sees_all = sees_every_need(viewer, d, d.ties)
-        shown = [(m, CONDITION_LABELS.get(m.condition_code, m.condition_code),
-                  m.missing if sees_all or m.days_until_claimable is not None or m.condition_code not in NEED_CONDITIONS
-                  else WITHHELD_REASON) for m in misses]
+        hidden = hidden_terms(viewer, d, d.ties)
+        shown = [(m, CONDITION_LABELS.get(m.condition_code, m.condition_code), safe_reason(m.missing, hidden))
+                 for m in misses]
         rows.append(ListRow(d.family_id, d.reference, d.status, lead, d.closed_on,
                             sustainment(d.facts, today, rule_set.config.sustainment_months), shown))
     # Soonest claimable first, then the ones missing one thing, by reference
@@ -259,10 +257,11 @@ def sustainment_rows(user, today: date, state_filter: str = "") -> list[ListRow]
         status = sustainment(d.facts, today, rule_set.config.sustainment_months)
         if wanted is not None and status.state is not wanted:
             continue
-        sees_all = sees_every_need(viewer, d, d.ties)
+        hidden = hidden_terms(viewer, d, d.ties)
         came_back = []
         for returned in status.came_back:
-            what = (returned.need.description or returned.need.descriptor_code) if sees_all else "A need"
+            what = returned.need.description or returned.need.descriptor_code
+            what = "A need" if what in hidden or returned.need.descriptor_code in hidden else what
             verb = "identified" if returned.new else "came back"
             came_back.append(f"{what} {verb} on {returned.on.day} {returned.on:%B %Y}")
         rows.append(ListRow(d.family_id, d.reference, d.status, lead, d.closed_on, status, came_back=came_back))

@@ -121,8 +121,12 @@ def test_bad_config_is_refused(changes, message):
 
 
 def test_the_rules_import_nothing_but_the_standard_library_common_enums_and_each_other():
-    allowed = {"abc", "calendar", "collections", "dataclasses", "datetime", "decimal", "app.common.enums"}
-    for path in sorted(Path(rules.__file__).parent.glob("*.py")):
+    # The pure modules only; the rest of the package (models, services, pages) works with the database.
+    # judgement.py reads a descriptor's ResolutionRule, itself plain data (app.framework.rules).
+    allowed = {"abc", "calendar", "collections", "dataclasses", "datetime", "decimal", "app.common.enums",
+               "app.framework.rules"}
+    pure = ("dates.py", "facts.py", "judgement.py", "rules.py", "sustainment.py")
+    for path in sorted(Path(rules.__file__).parent / name for name in pure):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom):
                 names = [node.module]

@@ -27,6 +27,7 @@ from app.demo import names
 from app.demo.casework import seed_casework
 from app.demo.outcomes import seed_outcome_evidence
 from app.demo.referrals import seed_referrals
+from app.demo.teamwork import seed_teamwork
 from app.extensions import db
 
 DEMO_SEED = 20_260_401
@@ -218,6 +219,7 @@ def record_seeded(ctx: SeedContext) -> None:
 SEED_STEPS: list[SeedStep] = [seed_outcome_framework, seed_agencies, seed_users, seed_families, seed_casework,
                               seed_referrals, record_seeded]
 SEED_STEPS.insert(SEED_STEPS.index(record_seeded), seed_outcome_evidence)
+SEED_STEPS.insert(SEED_STEPS.index(record_seeded), seed_teamwork)
 
 
 # --- running -----------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from app.common.navigation import register_nav
 from app.common.time import utcnow
 from app.extensions import db
 
-bp = Blueprint("api_admin", __name__, url_prefix="/admin/api-clients", template_folder="templates")
+bp = Blueprint("api_admin", __name__, url_prefix="/api-clients", template_folder="templates")
 
 
 @bp.record_once

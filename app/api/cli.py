@@ -44,6 +44,20 @@ def list_clients():
         click.echo(f"{client.id}\t{client.token_prefix}\t{client.name}\t{client.agency.name}\t{state}")
 
 
+@api_clients_cli.command("families")
+@click.argument("client_id", type=int)
+def families(client_id):
+    """The references of the families a client may read (its agency is on their team), to try the API with."""
+    from app.cases.access import visible_families
+    from app.cases.models import Family
+
+    client = db.session.get(ApiClient, client_id)
+    if client is None:
+        raise click.ClickException(f"No API client {client_id}.")
+    rows = db.session.scalars(visible_families(client.service_user).order_by(Family.id).limit(50)).all()
+    click.echo("\n".join(f.reference for f in rows) if rows else "No families yet: the agency is on no team.")
+
+
 @api_clients_cli.command("revoke")
 @click.argument("client_id", type=int)
 def revoke(client_id):

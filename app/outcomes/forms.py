@@ -1,7 +1,15 @@
 """Forms of the outcome pages. The services check every rule again; their refusals are shown on the
 fields they name. The evidence form carries a one-time `form_token`, so submitting twice records once."""
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
@@ -70,7 +78,9 @@ class ImportForm(FlaskForm):
                             validators=[InputRequired("Select the agency the data comes from")])
     descriptor_id = SelectField("What the file measures", widget=GovSelect(), coerce=_id_or_none, choices=[],
                                 validators=[InputRequired("Select the need the file measures")])
-    file = upload_field("CSV file", required=False)
+    # The CSV is read and checked by the importer, never stored: the upload service is for documents.
+    file = FileField("Upload a CSV file", widget=GovFileInput(),
+                     description="Comma-separated, UTF-8, one row per person and period; see the columns below")
     submit = SubmitField("Import evidence", widget=GovSubmitInput())
 
 

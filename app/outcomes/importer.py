@@ -212,7 +212,9 @@ def check_rows(frame: pd.DataFrame, descriptor, *, agency_name: str, today: date
             answer = True if lowered in YES else False if lowered in NO else None
             if answer is None:
                 errors["value"] = "The value must be yes or no for this measure"
-        number, _ = services.check_value(descriptor, raw, answer, errors, answer_field="value")
+        number = None
+        if "value" not in errors:
+            number, _ = services.check_value(descriptor, raw, answer, errors, answer_field="value")
         found.extend(ImportProblem(line, column, message) for column, message in errors.items())
         if found:
             problems.extend(found)

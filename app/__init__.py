@@ -81,6 +81,8 @@ def _register_blueprints(app):
     app.register_blueprint(api_bp), app.register_blueprint(api_admin_bp)
     from app.reporting.routes import bp as reporting_bp
     app.register_blueprint(reporting_bp)
+    from app.claims.routes import bp as claims_bp
+    app.register_blueprint(claims_bp)
 
 
 def _register_cli(app):
@@ -98,3 +100,5 @@ def _register_cli(app):
     app.cli.add_command(api_clients_cli)
     from app.reporting.cli import reports_cli
     app.cli.add_command(reports_cli)
+    from app.claims.cli import claims_cli
+    app.cli.add_command(claims_cli)

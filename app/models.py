@@ -14,3 +14,4 @@ from app.referrals import models as referrals_models  # noqa: F401
 from app.reporting import models as reporting_models  # noqa: F401
 from app.sharing import models as sharing_models  # noqa: F401
 from app.teamwork import models as teamwork_models  # noqa: F401
+from app.claims import models as claims_models  # noqa: F401

@@ -1,0 +1,116 @@
+"""Building a round: the closure window's boundary days, idempotence, overrides, rejected claims."""
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from app.claims import services
+from app.claims.models import Claim, ClaimRound, ClaimStatus, RejectionReason, SampleResult
+from app.extensions import db
+from tests.integration.claims.conftest import make_family
+
+MAY_2026 = date(2026, 5, 1)  # window: 1 May 2024 to 30 November 2025
+
+
+def claimed_ids(claim_round):
+    return set(db.session.scalars(select(Claim.family_id).where(Claim.round_id == claim_round.id,
+                                                                Claim.status == ClaimStatus.INCLUDED)))
+
+
+def test_window_boundary_days(eligible_everywhere, lead, factory):
+    finance = factory.user("finance_officer")
+    first = make_family(lead, date(2024, 5, 1))
+    last = make_family(lead, date(2025, 11, 30))
+    before = make_family(lead, date(2024, 4, 30), attached_on=date(2023, 6, 1))
+    after = make_family(lead, date(2025, 12, 1))
+    start, end = services.window_for(MAY_2026)
+    candidates = {row.id for row in services.candidate_families(MAY_2026, start, end)}
+    assert {first.id, last.id} <= candidates and not {before.id, after.id} & candidates
+    # judged as at the build day: the last day's family is claimable from 30 May (six months on)
+    early = services.build_round(MAY_2026, actor=finance, today=date(2026, 5, 29))
+    assert claimed_ids(early.round) == {first.id}
+    result = services.build_round(MAY_2026, actor=finance, today=date(2026, 5, 31))
+    ids = claimed_ids(result.round)
+    assert first.id in ids and last.id in ids
+    assert before.id not in ids and after.id not in ids
+    assert (result.round.window_start, result.round.window_end) == (date(2024, 5, 1), date(2025, 11, 30))
+
+
+def test_refused_before_the_month_starts(eligible_everywhere, factory):
+    with pytest.raises(services.RoundNotOpenYet):
+        services.build_round(MAY_2026, actor=factory.user("finance_officer"), today=date(2026, 4, 30))
+
+
+def test_rebuilding_only_adds_and_never_claims_twice(eligible_everywhere, lead, factory):
+    finance = factory.user("finance_officer")
+    one = make_family(lead, date(2025, 3, 14))
+    first = services.build_round(MAY_2026, actor=finance, today=date(2026, 5, 2))
+    assert first.added == 1
+    two = make_family(lead, date(2025, 6, 2))
+    again = services.build_round(MAY_2026, actor=finance, today=date(2026, 5, 20))
+    assert again.added == 1 and claimed_ids(again.round) == {one.id, two.id}
+    assert services.build_round(MAY_2026, actor=finance, today=date(2026, 5, 21)).added == 0
+    # a later round does not claim them again either
+    june = services.build_round(date(2026, 6, 1), actor=finance, today=date(2026, 6, 2))
+    assert not {one.id, two.id} & claimed_ids(june.round)
+
+
+def test_the_database_refuses_a_second_claim(eligible_everywhere, lead, factory):
+    family = make_family(lead, date(2025, 3, 14))
+    built = services.build_round(MAY_2026, actor=factory.user("finance_officer"), today=date(2026, 5, 2))
+    existing = db.session.scalar(select(Claim).where(Claim.family_id == family.id))
+    duplicate = Claim(round_id=built.round.id, family_id=family.id, programme=existing.programme,
+                      claim_type=existing.claim_type, rule_set_code="sf2022", amount_pence=80000,
+                      judged_on=date(2026, 5, 2), conditions=[])
+    from sqlalchemy.exc import IntegrityError
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.add(duplicate)
+
+
+def test_override_lets_a_claimed_family_be_claimed_once_more(eligible_everywhere, lead, factory):
+    finance, admin = factory.user("finance_officer"), factory.user("admin")
+    family = make_family(lead, date(2025, 3, 14))
+    services.build_round(MAY_2026, actor=finance, today=date(2026, 5, 2))
+    first = db.session.scalar(select(Claim).where(Claim.family_id == family.id))
+    override = services.record_override(family, claim_type="results", programme=first.programme,
+                                        reason="Second episode agreed with DfE", actor=admin, today=date(2026, 5, 30))
+    june = services.build_round(date(2026, 6, 1), actor=finance, today=date(2026, 6, 2))
+    second = db.session.scalar(select(Claim).where(Claim.round_id == june.round.id, Claim.family_id == family.id))
+    assert second is not None and second.slot == override.id
+    july = services.build_round(date(2026, 7, 1), actor=finance, today=date(2026, 7, 2))
+    assert family.id not in claimed_ids(july.round)  # the override was used once
+
+
+def test_rejected_claim_leaves_the_round_and_family_can_be_claimed_later(eligible_everywhere, lead, factory):
+    finance, approver, auditor = factory.user("finance_officer"), factory.user("finance_officer"), \
+        factory.user("internal_auditor")
+    family = make_family(lead, date(2025, 3, 14))
+    built = services.build_round(MAY_2026, actor=finance, today=date(2026, 5, 2))
+    services.approve_round(built.round, approver)
+    services.draw_sample(built.round, auditor, percent=100, seed=7)
+    claim = db.session.scalar(select(Claim).where(Claim.family_id == family.id))
+    services.decide_sampled_claim(claim, auditor, result=SampleResult.REJECTED,
+                                  reason=RejectionReason.NEED_NOT_EVIDENCED)
+    totals = services.totals(built.round)
+    assert (totals.count, totals.amount_pence, totals.invalid_rate) == (0, 0, 1.0)
+    june = services.build_round(date(2026, 6, 1), actor=finance, today=date(2026, 6, 2))
+    assert family.id in claimed_ids(june.round)
+
+
+def test_cli_run_is_idempotent(app, eligible_everywhere, lead, factory, monkeypatch):
+    import app.claims.cli as cli_module
+
+    monkeypatch.setattr(cli_module, "today_london", lambda: date(2026, 5, 4))
+    finance = factory.user("finance_officer")
+    make_family(lead, date(2025, 3, 14))
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["claims", "run", "--round", "2026-05", "--as", finance.email])
+    assert first.exit_code == 0, first.output
+    assert "1 claims added" in first.output
+    second = runner.invoke(args=["claims", "run", "--round", "2026-05", "--as", finance.email])
+    assert "0 claims added" in second.output and "1 claims," in second.output
+    bad = runner.invoke(args=["claims", "run", "--round", "2026-13"])
+    assert bad.exit_code != 0 and "like 2026-05" in bad.output
+    assert db.session.scalar(select(ClaimRound).where(ClaimRound.month == MAY_2026)) is not None
+    assert CliRunner  # the runner above is Flask's CliRunner

@@ -263,18 +263,23 @@ def _create_referral(body):
              "without_agreement_basis": data.get("without_agreement_basis"),
              "without_agreement_reason": data.get("without_agreement_reason")}
     try:
+        _, headlines = referral_services.reason_choices()
+    except referral_services.NoFrameworkInForce as error:
+        raise ApiProblem(422, str(error), errors={"reasons": [str(error)]}) from None
+    # The form offers descriptors grouped by headline; here the sender names both, so both must agree.
+    headline_of = {d.code: h.code for h in headlines for d in h.descriptors}
+    errors = {f"reasons.{i}.headline": ["This descriptor is not under that headline outcome"]
+              for i, reason in enumerate(data["reasons"])
+              if reason["descriptor"] in headline_of and headline_of[reason["descriptor"]] != reason["headline"]}
+    try:
         clean = referral_services.clean_referral(given)
     except referral_services.ReferralInvalid as invalid:
         rename = {name: f"address.{name}" for name in ("address_line_1", "address_line_2", "town", "postcode")}
-        raise ApiProblem(422, "Some fields have problems", errors=_field_errors(invalid.errors, rename)) from None
+        errors = {**_field_errors(invalid.errors, rename), **errors}
     except referral_services.NoFrameworkInForce as error:
-        raise ApiProblem(422, str(error), errors={"reasons": [str(error)]}) from None
-    headline_of = {descriptor: headline for headline, descriptor in clean.reasons}
-    mismatched = {f"reasons.{i}.headline": ["This descriptor is not under that headline outcome"]
-                  for i, reason in enumerate(data["reasons"])
-                  if headline_of.get(reason["descriptor"]) != reason["headline"]}
-    if mismatched:
-        raise ApiProblem(422, "Some fields have problems", errors=mismatched)
+        errors["reasons"] = [str(error)]
+    if errors:
+        raise ApiProblem(422, "Some fields have problems", errors=errors)
     client = _client()
     referral = referral_services.create_referral(
         clean, referrer=client.service_user, agency=client.agency,

@@ -66,12 +66,15 @@ def test_the_form_s_checks_apply_with_field_level_messages(client, partner):
     body = referral_body()
     body["people"][0]["nhs_number"] = "9434765918"  # wrong check digit
     body["address"]["postcode"] = "NOT A POSTCODE"
-    body["reasons"] = [{"headline": body["reasons"][0]["headline"], "descriptor": "no_such_code"}]
+    valid = body["reasons"][0]
+    body["reasons"] = [{"headline": valid["headline"], "descriptor": "no_such_code"},
+                       {"headline": "not_its_headline", "descriptor": valid["descriptor"]}]
     response = _post(client, partner, body)
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
     errors = response.get_json()["errors"]
-    assert set(errors) == {"people.0.nhs_number", "address.postcode", "reasons"}
+    # Every problem at once, from the form's own checks and the API's headline check.
+    assert set(errors) == {"people.0.nhs_number", "address.postcode", "reasons", "reasons.1.headline"}
     assert all(isinstance(m, list) and m for m in errors.values())
     assert _count() == 0
 

@@ -83,7 +83,7 @@ class RequestReportForm(FlaskForm):
         self.report_type.choices = [SelectChoice(t.value, t.label) for t in types]
 
     def validate_report_type(self, field):
-        if field.data not in {c[0] for c in self.report_type.choices}:
+        if field.data not in {c.value for c in self.report_type.choices}:
             raise ValidationError("Select the report to make")
 
 
@@ -121,7 +121,7 @@ class ScheduleForm(FlaskForm):
         self.recipient_roles.choices = [SelectChoice(r.value, r.label) for r in Role]
 
     def validate_report_type(self, field):
-        if field.data not in {c[0] for c in self.report_type.choices}:
+        if field.data not in {c.value for c in self.report_type.choices}:
             raise ValidationError("Select the report to make")
 
     def validate_period_rule(self, field):

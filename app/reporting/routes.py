@@ -143,7 +143,7 @@ def request_report():
         except (reports.ReportError, ValueError) as exc:
             form.period.errors = [*form.period.errors, str(exc)]
         else:
-            return redirect(url_for("scheduler.job", job_id=job.id))
+            return redirect(url_for("scheduler.status", job_id=job.id))
     types = reports.readable_types(current_user)
     page = db.paginate(select(ArchivedReport).where(ArchivedReport.report_type.in_(types))
                        .order_by(ArchivedReport.generated_at_utc.desc(), ArchivedReport.id.desc()),

@@ -99,8 +99,8 @@ def test_schedule_rules_are_checked(app):
             services.create_schedule(base, actor=manager)
         assert refused.value.field == "period_rule"
         with pytest.raises(services.ScheduleError) as refused:
-            services.create_schedule({**base, "period_rule": "previous_quarter", "recipient_roles": ["finance_officer"]},
-                                     actor=manager)
+            services.create_schedule(
+                {**base, "period_rule": "previous_quarter", "recipient_roles": ["finance_officer"]}, actor=manager)
         assert refused.value.field == "recipient_roles"
         db.session.rollback()
 

@@ -6,8 +6,9 @@ holds it and why ("Intervention by Demo Constabulary withheld: no basis to share
 yet"), so nobody acts on a false picture (security.md, "Withheld, not silently missing"). The text
 also carries where to ask the holding agency to share (`ask_href`), when a sharing request can help.
 """
-from flask import current_app, has_request_context, url_for
+from flask import after_this_request, current_app, g, has_request_context, url_for
 
+from app import audit
 from app.sharing import policy
 from app.sharing.policy import Action, Decision, FamilyTies, Purpose, RecordFacts, Viewer
 
@@ -36,13 +37,41 @@ def facts_of(ties: FamilyTies, record, *, person_ids=None, whole_family_record=F
     """What the policy needs to know of a record with holding_agency_id, category and people."""
     if person_ids is None:
         person_ids = [p.id for p in getattr(record, "people", ())]
+    table = getattr(record, "__tablename__", None)
     return RecordFacts(ties, record.holding_agency_id, getattr(record.category, "value", record.category),
-                       frozenset(person_ids), whole_family_record, bool(getattr(record, "extra_sensitive", False)))
+                       frozenset(person_ids), whole_family_record, bool(getattr(record, "extra_sensitive", False)),
+                       ref=(table, getattr(record, "id", None)) if table else None)
 
 
 def content_decision(viewer: Viewer, facts: RecordFacts,
                      purpose: Purpose = Purpose.CASE_COORDINATION) -> Decision:
-    return policy.decide(viewer, Action.VIEW_CONTENT, facts, purpose)
+    """The policy's answer. Every answer about another agency's record, shown or withheld, is audited
+    with its basis (security.md, "Audit"): gathered through the request and written as one event
+    before the request's commit, so a page's cost does not grow with what it shows."""
+    decision = policy.decide(viewer, Action.VIEW_CONTENT, facts, purpose)
+    if has_request_context():
+        _note_decision(viewer, facts, purpose, decision)
+    return decision
+
+
+def _note_decision(viewer, facts, purpose, decision):
+    pending = g.get("sharing_decisions")
+    if pending is None:
+        pending = g.sharing_decisions = {"family_id": facts.family.family_id, "purpose": str(purpose), "rows": []}
+
+        @after_this_request
+        def _write(response):
+            if response.status_code < 400:
+                rows = pending["rows"]
+                audit.record("SharingDecided", object_type="family", object_id=pending["family_id"],
+                             family_id=pending["family_id"], purpose=pending["purpose"],
+                             shown=sum(1 for r in rows if r[3]), withheld=sum(1 for r in rows if not r[3]),
+                             decisions=rows[:200])
+            return response
+    if facts.holding_agency_id != viewer.agency_id:
+        object_type, object_id = facts.ref or (None, None)
+        pending["rows"].append([object_type, object_id, facts.holding_agency_id, decision.allowed,
+                                decision.basis or decision.reason])
 
 
 def category_words(category) -> str:

@@ -167,6 +167,7 @@ class RecordFacts:
     person_ids: frozenset = field(default_factory=frozenset)  # empty: about the whole family
     whole_family_record: bool = False  # the assessment and plan, shared with the whole team
     extra_sensitive: bool = False  # a safe address, police intelligence, a third-party statement
+    ref: tuple | None = field(default=None, compare=False)  # (object type, id), for the audit log only
 
 
 @dataclass(frozen=True)

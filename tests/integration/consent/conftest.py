@@ -1,0 +1,119 @@
+"""A family with content held by three agencies, and sharing records in every state, with a unique
+marker string in each record so a test can look for it in every response body."""
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pytest
+
+from app.cases import services as cases
+from app.cases.models import FamilyStatus
+from app.common.time import today_london
+from app.extensions import db
+from app.sharing import services as sharing
+
+
+@dataclass
+class Scenario:
+    family: object
+    users: dict  # role name -> user
+    people: dict  # mum, child, dad
+    markers: dict = field(default_factory=dict)  # marker -> set of user names that may see it
+    ids: dict = field(default_factory=dict)
+
+
+@pytest.fixture
+def scenario(app, factory):
+    today = today_london()
+    council, police, health, school = (factory.agency(k) for k in ("early_help", "police", "health", "school"))
+    users = {
+        "key_worker": factory.user("key_worker", agency=council),
+        "manager": factory.user("programme_manager", agency=council),
+        "police": factory.user("practitioner", agency=police),
+        "police_lead": factory.user("practitioner", agency=police, is_designated_lead=True),
+        "health": factory.user("practitioner", agency=health),
+        "teacher": factory.user("practitioner", agency=school),
+        "ig": factory.user("ig_officer", agency=council),
+        "admin": factory.user("admin", agency=council),
+        "finance": factory.user("finance_officer", agency=council),
+    }
+    kw = users["key_worker"]
+    cases.seed_intervention_types()
+    attached = today - timedelta(days=90)
+    family = cases.create_family(address_line_1="2 Marker Row", town="Northfield", postcode="LS2 7HY",
+                                 lead_practitioner=kw, status=FamilyStatus.ATTACHED, attached_on=attached, actor=kw)
+    mum = cases.add_person(family, given_name="Mara", family_name="Quill", relationship_to_family="parent",
+                           date_of_birth=date(1988, 1, 5))
+    child = cases.add_person(family, given_name="Kit", family_name="Quill", relationship_to_family="child",
+                             date_of_birth=today.replace(year=today.year - 9))
+    dad = cases.add_person(family, given_name="Dov", family_name="Quill", relationship_to_family="parent",
+                           date_of_birth=date(1985, 7, 9))
+    cases.add_team_member(family, role_description="Neighbourhood officer", user=users["police"], joined_on=attached)
+    cases.add_team_member(family, role_description="Health visitor", user=users["health"], joined_on=attached)
+    db.session.commit()
+
+    sharing.create_agreement(name="Test ISA", starts_on=today - timedelta(days=365),
+                             review_on=today + timedelta(days=365), actor=users["admin"], flows=[
+                                 ("police", "early_help", "crime", "case_coordination"),
+                                 ("health", "early_help", "health", "case_coordination"),
+                                 ("early_help", "police", "case_note", "case_coordination"),
+                                 ("early_help", "health", "case_note", "case_coordination"),
+                                 ("health", "police", "health", "case_coordination")])
+    given = today - timedelta(days=30)
+    scope = [("health", None, "early_help", "case_coordination"), ("case_note", None, "police", "case_coordination")]
+    sharing.record_consent(family, person_ids=[mum.id], given_by="person", given_on=given, method="verbal",
+                           witness_name="A Witness", scope=scope, actor=kw)
+    withdrawn = sharing.record_consent(family, person_ids=[child.id], given_by="parent_carer", given_by_name="Mara",
+                                       given_on=given, method="verbal", witness_name="A Witness", scope=scope,
+                                       actor=kw)[0]
+    sharing.withdraw_consent(withdrawn, actor=kw)
+    sharing.record_consent(family, person_ids=[dad.id], given_by="person", given_on=given - timedelta(days=60),
+                           method="verbal", witness_name="A Witness", scope=scope,
+                           review_on=today - timedelta(days=1), actor=kw)  # expired
+    db.session.commit()
+
+    s = Scenario(family, users, {"mum": mum, "child": child, "dad": dad})
+    everyone_close = {"key_worker", "police", "police_lead", "health"}
+    council_staff = {"key_worker", "manager"}
+
+    def note(marker, author, category, people, may_see):
+        n = cases.add_case_note(family, body=f"{marker} note", category=category,
+                                person_ids=[p.id for p in people], actor=users[author])
+        s.markers[marker] = set(may_see)
+        s.ids[marker] = n.id
+
+    # police crime about the child: a safeguarding basis shares it with the council
+    note("MARKER-POLICE-CHILD-SG", "police", "crime", [child], {"police", "police_lead", *council_staff})
+    sharing.record_basis(family, kind="safeguarding", holding_agency_id=users["police"].agency_id,
+                         recipient_agency_id=kw.agency_id, category="crime", person_ids=[child.id],
+                         reason="Risk of significant harm", actor=users["police"])
+    # police crime about mum: no basis
+    note("MARKER-POLICE-MUM-NOBASIS", "police", "crime", [mum], {"police", "police_lead"})
+    # health about mum, who agreed: shared with the council (agreement health->early_help)
+    note("MARKER-HEALTH-MUM-CONSENT", "health", "health", [mum], {"health", *council_staff})
+    # health about mum and dad: dad's consent expired
+    note("MARKER-HEALTH-MUM-DAD", "health", "health", [mum, dad], {"health"})
+    # health about the child: consent withdrawn
+    note("MARKER-HEALTH-CHILD-WITHDRAWN", "health", "health", [child], {"health"})
+    # council case note about mum: mum agreed to police (case_note) but no agreement to health for her...
+    # the agreement allows early_help->health case_note, but mum's scope names police only
+    note("MARKER-COUNCIL-MUM", "key_worker", "case_note", [mum], {*council_staff, "police", "police_lead"})
+    # council note about the whole family: not everyone agreed
+    note("MARKER-COUNCIL-FAMILY", "key_worker", "case_note", [], council_staff)
+    # police intervention about the child (crime): covered by the safeguarding basis
+    i = cases.record_intervention(family, type_id=_type_id(), agency=users["police"].agency, occurred_on=today,
+                                  duration_minutes=30, summary="MARKER-POLICE-VISIT intervention", category="crime",
+                                  person_ids=[child.id], actor=users["police"])
+    s.markers["MARKER-POLICE-VISIT"] = {"police", "police_lead", *council_staff}
+    s.ids["intervention"] = i.id
+    # the whole-family assessment: shared with everyone close on the plan agreement
+    cases.save_assessment(family, sections={"strengths": "MARKER-ASSESSMENT strengths"}, narrative="Narrative",
+                          completed_on=None, actor=kw)
+    s.markers["MARKER-ASSESSMENT"] = everyone_close | council_staff
+    db.session.commit()
+    return s
+
+
+def _type_id():
+    from tests.integration.cases.conftest import intervention_type_id
+
+    return intervention_type_id()

@@ -68,6 +68,7 @@ def _register_blueprints(app):
     from app.auth.admin_routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
     from app.cases.routes import bp as cases_bp
+    from app.consent.routes import bp as consent_bp
     from app.framework.routes import bp as framework_bp
     from app.home.routes import bp as home_bp
     from app.outcomes.routes import bp as outcomes_bp
@@ -78,6 +79,7 @@ def _register_blueprints(app):
     for blueprint in (home_bp, auth_bp, admin_bp, framework_bp, cases_bp, scheduler_bp, referrals_bp, teamwork_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(outcomes_bp)
+    app.register_blueprint(consent_bp)
     app.register_blueprint(api_bp), app.register_blueprint(api_admin_bp)
     from app.reporting.routes import bp as reporting_bp
     app.register_blueprint(reporting_bp)

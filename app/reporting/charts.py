@@ -33,8 +33,8 @@ def chart_svg(presented: Presented) -> str | None:
     """The section's chart as SVG text, or None when it has no chart or nothing to draw."""
     table = presented.table
     body = presented.body()
-    if table.chart is None or not body:
-        return None
+    if not presented.chartable:
+        return None  # every count is zero or hidden: an empty chart says nothing the table does not
     labels = [_short(label) for label, _, _ in body]
     series = table.columns
     height = max(2.2, 0.45 * len(labels) * (1 if table.chart == "stacked" or len(series) == 1 else len(series)) + 1.2)

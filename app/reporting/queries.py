@@ -83,6 +83,11 @@ class Presented:
     def threshold(self):
         return self.suppressed.threshold
 
+    @property
+    def chartable(self) -> bool:
+        """A chart would show something: some count is neither zero nor hidden."""
+        return self.table.chart is not None and any(cell.plotted for row in self.suppressed.cells for cell in row)
+
     def body(self):
         """[(row label, [Cell...], total Cell or None)]."""
         totals = self.suppressed.row_totals or [None] * len(self.table.rows)

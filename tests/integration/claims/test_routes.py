@@ -1,0 +1,113 @@
+"""The claims pages: who may reach them, four eyes against a hand-crafted request, step-up before approving
+and exporting, the audited export, the audit sample decision and the evidence pack."""
+import time
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app.audit.models import AuditEvent
+from app.claims import services
+from app.claims.models import Claim, RoundStatus, SampleResult
+from app.extensions import db
+from tests.conftest import csrf_token_from, post_form, signed_in_client
+from tests.integration.claims.conftest import make_family
+
+
+def stepped_up(client):
+    with client.session_transaction() as session:
+        session["mfa_at"] = time.time()
+    return client
+
+
+@pytest.fixture
+def draft(eligible_everywhere, lead, finance_officer_client):
+    for n in range(3):
+        make_family(lead, date(2025, 2 + n, 11))
+    result = services.build_round(date(2026, 5, 1), actor=finance_officer_client.user, today=date(2026, 5, 30))
+    db.session.commit()
+    return result.round
+
+
+@pytest.mark.parametrize("role_client", ["key_worker_client", "practitioner_client", "programme_manager_client",
+                                         "ig_officer_client"])
+def test_other_roles_are_refused(request, role_client, draft):
+    client = request.getfixturevalue(role_client)
+    for url in ("/claims/", f"/claims/rounds/{draft.code}", f"/claims/rounds/{draft.code}/export.csv"):
+        assert client.get(url).status_code == 403
+
+
+def test_finance_and_audit_see_the_pages(draft, finance_officer_client, internal_auditor_client):
+    page = finance_officer_client.get("/claims/")
+    assert page.status_code == 200 and "May 2026" in page.get_data(as_text=True)
+    detail = finance_officer_client.get(f"/claims/rounds/{draft.code}").get_data(as_text=True)
+    assert "You prepared this round" in detail and "Approve the round" not in detail
+    assert internal_auditor_client.get(f"/claims/rounds/{draft.code}").status_code == 200
+
+
+def test_the_preparer_is_refused_even_with_a_hand_crafted_request(draft, finance_officer_client, factory):
+    client = stepped_up(finance_officer_client)
+    token = csrf_token_from(client.get("/claims/").get_data(as_text=True))
+    response = client.post(f"/claims/rounds/{draft.code}/approve", data={"csrf_token": token})
+    assert response.status_code == 403
+    assert "someone else must approve it" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert draft.status == RoundStatus.DRAFT
+    refusal = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "ClaimRoundApprovalRefused"))
+    assert refusal is not None
+
+
+def test_another_finance_officer_approves_after_step_up(app, draft, factory):
+    approver = factory.user("finance_officer")
+    client = signed_in_client(app, approver)
+    token = csrf_token_from(client.get(f"/claims/rounds/{draft.code}").get_data(as_text=True))
+    response = client.post(f"/claims/rounds/{draft.code}/approve", data={"csrf_token": token})
+    assert response.status_code == 302 and "/mfa" in response.headers["Location"]  # step-up first
+    stepped_up(client)
+    response = client.post(f"/claims/rounds/{draft.code}/approve", data={"csrf_token": token})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert draft.status == RoundStatus.APPROVED and draft.approved_by_user_id == approver.id
+
+
+def test_export_needs_step_up_and_is_audited(draft, finance_officer_client):
+    url = f"/claims/rounds/{draft.code}/export.csv"
+    assert finance_officer_client.get(url).status_code == 302
+    response = stepped_up(finance_officer_client).get(url)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "family_reference,rule_set,claim_type,amount_gbp" in response.get_data(as_text=True)
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "ClaimRoundExported")) is not None
+    assert finance_officer_client.get(f"/claims/rounds/{draft.code}/export.pdf").status_code == 404
+
+
+def test_auditor_samples_decides_and_reads_the_pack(draft, factory, internal_auditor_client):
+    services.approve_round(draft, factory.user("finance_officer"))
+    db.session.commit()
+    response = post_form(internal_auditor_client, f"/claims/rounds/{draft.code}/sample", {},
+                         form_url=f"/claims/rounds/{draft.code}")
+    assert response.status_code == 302
+    sampled = db.session.scalar(select(Claim).where(Claim.round_id == draft.id, Claim.sampled))
+    bad = post_form(internal_auditor_client, f"/claims/claims/{sampled.id}/decision", {"result": "rejected"},
+                    form_url=f"/claims/claims/{sampled.id}")
+    assert bad.status_code == 400 and "Select the reason the claim is rejected" in bad.get_data(as_text=True)
+    pack = internal_auditor_client.get(f"/claims/claims/{sampled.id}/evidence-pack.pdf")
+    assert pack.status_code == 200 and pack.data.startswith(b"%PDF")
+    viewed = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "EvidencePackViewed"))
+    assert viewed is not None and viewed.purpose == "claim_assurance"
+    ok = post_form(internal_auditor_client, f"/claims/claims/{sampled.id}/decision", {"result": "signed_off"},
+                   form_url=f"/claims/claims/{sampled.id}")
+    assert ok.status_code == 302
+    db.session.expire_all()
+    assert sampled.sample_result == SampleResult.SIGNED_OFF and draft.status == RoundStatus.SIGNED_OFF
+
+
+def test_build_button_queues_one_job(draft, finance_officer_client, monkeypatch):
+    import app.claims.routes as routes
+
+    monkeypatch.setattr(routes, "today_london", lambda: date(2026, 5, 31))
+    first = post_form(finance_officer_client, "/claims/build", {"month": "2026-05"}, form_url="/claims/")
+    second = post_form(finance_officer_client, "/claims/build", {"month": "2026-05"}, form_url="/claims/")
+    assert first.status_code == 302 and first.headers["Location"] == second.headers["Location"]
+    assert "/jobs/" in first.headers["Location"]
+    bad = post_form(finance_officer_client, "/claims/build", {"month": "May"}, form_url="/claims/")
+    assert bad.status_code == 400 and "like 2026-05" in bad.get_data(as_text=True)

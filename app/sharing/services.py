@@ -9,6 +9,7 @@ from flask import current_app
 
 from app import audit
 from app.auth.models import Agency
+from app.common.notifications import notify, notify_audience
 from app.common.time import today_london, utcnow
 from app.extensions import db
 from app.sharing.models import (
@@ -123,6 +124,9 @@ def withdraw_consent(consent: Consent, *, actor, on: date | None = None) -> Cons
     db.session.flush()
     audit.record("ConsentWithdrawn", actor=actor, object_type="consent", object_id=consent.id,
                  family_id=consent.family_id, person_id=consent.person_id, basis="consent")
+    notify_audience("family_team", "consent_withdrawn", ("consent", consent.id), "Consent was withdrawn for a family "
+                    "you work with", dedupe_key=f"consent_withdrawn:{consent.id}",
+                    url=f"/families/{consent.family_id}/consent", family_id=consent.family_id)
     return consent
 
 
@@ -274,6 +278,9 @@ def answer_request(req: SharingRequest, family, *, answer, reason, actor, review
     db.session.flush()
     audit.record("SharingRequestAnswered", actor=actor, object_type="sharing_request", object_id=req.id,
                  family_id=req.family_id, basis=kind.value if kind else None, outcome=req.status.value, answer=answer)
+    notify(req.requested_by_id, "sharing_request_answered", ("sharing_request", req.id), f"Your request to share about "
+           f"family {family.reference} has been answered", dedupe_key=f"sharing_request_answered:{req.id}",
+           url=f"/sharing/requests/{req.id}", family_id=req.family_id)
     return req
 
 

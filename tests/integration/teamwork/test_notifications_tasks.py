@@ -125,3 +125,43 @@ def test_family_team_audience_is_the_lead_and_the_named_team(team):
                                          f"Consent withdrawn for family {team.family.reference}",
                                          dedupe_key="consent_withdrawn:1", family_id=team.family.id)
     assert sorted(n.user_id for n in made) == sorted([team.key_worker.id, team.police.id, team.health.id])
+
+
+def _kinds(user_id, kind):
+    return db.session.scalars(select(Notification).where(Notification.user_id == user_id,
+                                                         Notification.kind == kind)).all()
+
+
+def test_consent_withdrawn_tells_the_team_once(team):
+    from app.sharing import services as sharing
+
+    [consent] = sharing.record_consent(team.family, person_ids=[team.mother.id], given_by="person",
+                                       given_on=today_london(), method="signed_form",
+                                       scope=[("health", team.police.agency_id, None, "case_coordination")],
+                                       actor=team.key_worker)
+    sharing.withdraw_consent(consent, actor=team.key_worker)
+    sharing.withdraw_consent(consent, actor=team.key_worker)
+    for user in (team.key_worker, team.police, team.health):
+        assert len(_kinds(user.id, "consent_withdrawn")) == 1
+    assert _kinds(team.manager.id, "consent_withdrawn") == []
+
+
+def test_sharing_request_answered_tells_the_requester_once(team):
+    from app.sharing import services as sharing
+
+    team.health.is_designated_lead = True
+    db.session.commit()
+    req = sharing.request_sharing(team.family, holding_agency_id=team.health.agency_id, category="health",
+                                  person_ids=[team.mother.id], why="To plan the next meeting", actor=team.police)
+    assert "Answer a request to share" in " ".join(t.title for t in _tasks(team.health))
+    sharing.answer_request(req, team.family, answer="refused", reason="Not needed for the meeting",
+                           actor=team.health)
+    sharing.answer_request(req, team.family, answer="refused", reason="Again", actor=team.health)
+    [note] = _kinds(team.police.id, "sharing_request_answered")
+    assert team.family.reference in note.text and "meeting" not in note.text
+
+
+def _tasks(user):
+    from app.teamwork.tasks import sharing_request_tasks
+
+    return sharing_request_tasks(user)

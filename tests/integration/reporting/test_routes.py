@@ -24,17 +24,23 @@ def _events(action):
     ("programme_manager_client", 200), ("admin_client", 200), ("key_worker_client", 403),
     ("finance_officer_client", 403), ("ig_officer_client", 403),
 ])
-def test_dashboard_is_for_programme_managers_and_admins(request, programme, client_name, status):
+def test_dashboard_is_for_programme_managers_and_admins(request, app, monkeypatch, programme, client_name, status):
+    monkeypatch.setitem(app.config, "REPORT_SUPPRESSION_THRESHOLD", 2)
     client = request.getfixturevalue(client_name)
     assert client.get(DASH).status_code == status
     assert client.get("/reports/dashboard/charts/states.svg?period=2026-10").status_code == status
 
 
-def test_dashboard_shows_suppressed_tables_beside_chart_images(programme, programme_manager_client):
+def test_dashboard_shows_suppressed_tables_beside_chart_images(app, monkeypatch, programme, programme_manager_client):
+    page = programme_manager_client.get(DASH).get_data(as_text=True)
+    # Threshold 5: every count in the fixture's caseload is hidden, so it has no chart (a bar would tell).
+    assert "fewer than 5" in page and 'charts/caseload.svg' not in page
+    assert programme_manager_client.get("/reports/dashboard/charts/caseload.svg?period=2026-10").status_code == 404
+    monkeypatch.setitem(app.config, "REPORT_SUPPRESSION_THRESHOLD", 2)
     page = programme_manager_client.get(DASH).get_data(as_text=True)
     assert "October 2026" in page and "Families by lifecycle state" in page
     assert 'src="/reports/dashboard/charts/referrals.svg?period=2026-10"' in page
-    assert "fewer than 5" in page and "1 working day" in page
+    assert "fewer than 2" in page and "1 working day" in page
     svg = programme_manager_client.get("/reports/dashboard/charts/referrals.svg?period=2026-10")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
     assert svg.get_data(as_text=True).lstrip().startswith("<?xml") and 'width="100%"' in svg.get_data(as_text=True)

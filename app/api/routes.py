@@ -36,6 +36,7 @@ csrf.exempt(bp)  # no cookie is ever read here, so a cross-site request carries 
 
 DEFAULT_RATE_LIMIT = "120 per minute"
 IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
+FAMILY_REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,16}$")  # like HF-000123; anything else is not looked up
 
 
 # --- Wiring: no session, token authentication, rate limit, audit --------------------------------------------
@@ -144,9 +145,27 @@ def _no_constants(name):
     raise ValueError(f"{name} is not JSON")
 
 
+def _nul_characters(value, path="body"):
+    """Paths of strings holding a NUL character, which no text column can store (PostgreSQL refuses it)."""
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, dict):
+        found = [f"{path}.{key}" for key in value if "\x00" in key]
+        for key, item in value.items():
+            found += _nul_characters(item, key if path == "body" else f"{path}.{key}")
+        return found
+    if isinstance(value, list):
+        return [p for index, item in enumerate(value) for p in _nul_characters(item, f"{path}.{index}")]
+    return []
+
+
 def _load(schema_class, body):
     if not isinstance(body, dict):
         raise ApiProblem(422, "Send a JSON object", errors={"body": ["Send a JSON object"]})
+    nul = _nul_characters(body)
+    if nul:
+        raise ApiProblem(422, "Some fields have problems",
+                         errors={path: ["Remove the NUL character (\\u0000)"] for path in nul})
     try:
         return schema_class().load(body)
     except ValidationError as error:
@@ -189,7 +208,8 @@ def _idempotent(create):
 
 def _family_by_reference(reference, action=Action.OPEN_FAMILY, purpose=Purpose.CASE_COORDINATION):
     """The family, its ties and the policy's decision; 404 (audited) without a legitimate relationship."""
-    family = db.session.scalar(select(Family).where(Family.reference == reference))
+    family = (db.session.scalar(select(Family).where(Family.reference == reference))
+              if FAMILY_REFERENCE.match(reference) else None)
     if family is None:
         raise ApiProblem(404, "No family with that reference that your agency may see")
     ties = family_ties(family)

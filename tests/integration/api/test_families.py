@@ -201,3 +201,10 @@ def test_evidence_needs_a_legitimate_relationship(client, factory, casework):
     stranger = make_partner(factory, "health")
     response = client.post(_url(casework, "/evidence"), json=_evidence_body(), headers=stranger.headers)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("reference", ["%00", "HF-0000001234567890", "HF%2F1", "%F0%9F%98%80", "a b"])
+def test_odd_references_are_404_not_errors(client, partner, reference):
+    response = client.get(f"/api/v1/families/{reference}", headers=partner.headers)
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"

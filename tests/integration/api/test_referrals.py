@@ -137,3 +137,12 @@ def test_a_referral_sent_by_a_person_of_the_agency_is_visible_to_its_client(clie
     response = client.get(f"{URL}/{made.id}", headers=partner.headers)
     assert response.status_code == 200
     assert response.get_json()["external_reference"] is None
+
+
+def test_nul_characters_are_refused_before_the_database(client, partner):
+    body = referral_body(summary="Rent\u0000arrears")
+    body["people"][1]["given_name"] = "Oli\u0000via"
+    response = _post(client, partner, body)
+    assert response.status_code == 422
+    assert {"summary", "people.1.given_name"} <= set(response.get_json()["errors"])
+    assert _count() == 0

@@ -22,6 +22,10 @@ from app.sharing.policy import AgreementFacts, BasisFacts, ConsentFacts
 DEFAULT_BREAK_GLASS_ROLES = ("key_worker", "programme_manager")  # lead practitioners are key workers
 
 
+def _code(value) -> str:
+    return getattr(value, "value", value)
+
+
 def duty_to_share_in_force() -> bool:
     return bool(current_app.config.get("DUTY_TO_SHARE_IN_FORCE", False))
 
@@ -43,8 +47,8 @@ def agreements_in_force(on: date) -> tuple[AgreementFacts, ...]:
                               .where(Agreement.starts_on <= on, Agreement.review_on >= on,
                                      sa.or_(Agreement.ended_on.is_(None), Agreement.ended_on >= on))
                               .order_by(Agreement.id)).all()
-    return tuple(AgreementFacts(frozenset((f.from_kind, f.to_kind, f.category.value, f.purpose.value) for f in a.flows),
-                                a.starts_on, a.last_day) for a in rows)
+    return tuple(AgreementFacts(frozenset((f.from_kind, f.to_kind, _code(f.category), _code(f.purpose))
+                                          for f in a.flows), a.starts_on, a.last_day) for a in rows)
 
 
 def family_consents(family_id: int) -> list[Consent]:
@@ -55,8 +59,9 @@ def family_consents(family_id: int) -> list[Consent]:
 
 def consent_facts(consents) -> tuple[ConsentFacts, ...]:
     return tuple(
-        ConsentFacts(c.person_id, frozenset((s.category.value, s.recipient_agency_id, s.recipient_kind, s.purpose.value)
-                                            for s in c.scopes), c.given_on, c.review_on, c.withdrawn_on)
+        ConsentFacts(c.person_id, frozenset((_code(s.category), s.recipient_agency_id, s.recipient_kind,
+                                             _code(s.purpose)) for s in c.scopes),
+                     c.given_on, c.review_on, c.withdrawn_on)
         for c in consents if c.kind == ConsentKind.SHARING)
 
 
@@ -69,7 +74,7 @@ def plan_agreed(consents) -> bool:
 def basis_facts(family_id: int) -> tuple[BasisFacts, ...]:
     bases = db.session.scalars(sa.select(SharingBasis).where(SharingBasis.family_id == family_id)
                                .options(selectinload(SharingBasis.people)).order_by(SharingBasis.id)).all()
-    return tuple(BasisFacts(b.kind.value, b.holding_agency_id, b.recipient_agency_id, b.category.value,
+    return tuple(BasisFacts(_code(b.kind), b.holding_agency_id, b.recipient_agency_id, _code(b.category),
                             frozenset(p.person_id for p in b.people), b.decided_on, b.review_on, b.withdrawn_on)
                  for b in bases)
 

@@ -9,6 +9,7 @@ as a designated lead of its agency through its service account; every call is au
 import hashlib
 import json
 import re
+from datetime import timedelta
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask.sessions import SessionInterface
@@ -24,7 +25,7 @@ from app.auth.access import token_authenticated
 from app.cases import services as case_services
 from app.cases.access import family_ties
 from app.cases.models import Family, InterventionType, Person
-from app.common.time import utcnow
+from app.common.time import as_utc, utcnow
 from app.extensions import csrf, db, limiter
 from app.referrals import services as referral_services
 from app.referrals.models import Referral, ReferralSource
@@ -79,7 +80,13 @@ def _rate_limit() -> str:
     return current_app.config.get("API_RATE_LIMIT", DEFAULT_RATE_LIMIT)
 
 
-limiter.limit(_rate_limit, key_func=_rate_key, scope="api-client")(bp)
+def _throttled(request_limit):
+    client = services.authenticate(_bearer_token())
+    audit.record_refusal("ApiCallThrottled", actor=client.service_user if client else None, object_type="endpoint",
+                         object_id=request.endpoint, api_client_id=client.id if client else None)
+
+
+limiter.limit(_rate_limit, key_func=_rate_key, scope="api-client", on_breach=_throttled)(bp)
 
 
 def _operation_of(endpoint):
@@ -100,7 +107,10 @@ def _authenticate():
     g.api_client = client
     # Flask-Login's current user for this request is the client's service account, never the cookie's.
     g._login_user = client.service_user
-    client.last_used_at_utc = utcnow()
+    now = utcnow()
+    # At most once a minute, so parallel calls of one client do not queue on its row's lock.
+    if client.last_used_at_utc is None or as_utc(client.last_used_at_utc) < now - timedelta(minutes=1):
+        client.last_used_at_utc = now
     return None
 
 

@@ -92,6 +92,8 @@ def test_calls_are_rate_limited_per_client(app, client, partner, factory):
         assert limited.mimetype == "application/problem+json"
         assert int(limited.headers["Retry-After"]) > 0
         assert limited.get_json()["status"] == 429
+        throttled = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "ApiCallThrottled"))
+        assert throttled.details["api_client_id"] == partner.client.id
         other = make_partner(factory, "health")
         assert client.get("/api/v1/referrals/1", headers=other.headers).status_code == 404
     finally:

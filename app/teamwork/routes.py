@@ -155,7 +155,7 @@ def _message_form(form_class, family):
     form = form_class()
     _fresh_token(form)
     form.person_ids.choices = _people_choices(family)
-    form.mention_user_ids.choices = _team_choices(family)
+    form.mention_user_ids.choices = choices([p for p in _team_pairs(family) if p[0] != current_user.id])
     return form
 
 

@@ -26,6 +26,8 @@ from app.cases.models import (
 from app.extensions import db
 from app.framework.models import HeadlineOutcome
 from app.outcomes.dates import add_calendar_months
+from app.outcomes.judgement import NeedState
+from app.outcomes.models import NeedJudgement
 from app.outcomes.sustainment import DEFAULT_SUSTAINMENT_MONTHS
 from app.referrals.models import Referral, ReferralStatus
 from app.referrals.queries import triage_target
@@ -294,18 +296,35 @@ def interventions_by_agency_and_type(filters: Filters) -> Table:
                  [_month_label(m) for m in months], sorted(rows.items()), row_totals=True, chart="stacked")
 
 
+def needs_resolved_by_headline(period: Period, extra=()) -> dict[str, int]:
+    """Needs judged resolved (app/outcomes' cached judgement) with their resolution in the period."""
+    query = (select(Need.headline_code, func.count(Need.id))
+             .join(NeedJudgement, NeedJudgement.need_id == Need.id)
+             .join(Family, Family.id == Need.family_id)
+             .where(NeedJudgement.state == NeedState.RESOLVED, NeedJudgement.resolved_on.is_not(None),
+                    _in_period(NeedJudgement.resolved_on, period), *extra)
+             .group_by(Need.headline_code))
+    return dict(db.session.execute(query).all())
+
+
 def needs_at_attachment(filters: Filters) -> Table:
-    """Needs identified at attachment, for families attached in the period, by headline."""
+    """Needs identified at attachment for families attached in the period, and needs resolved in the
+    period, by headline."""
     query = (select(Need.headline_code, func.count(Need.id))
              .join(Family, Family.id == Need.family_id)
              .where(Need.at_attachment.is_(True), Family.attached_on.is_not(None),
                     _in_period(Family.attached_on, filters.period), *_family_filters(filters))
-             .group_by(Need.headline_code).order_by(Need.headline_code))
-    counts = db.session.execute(query).all()
-    names = _headline_names([code for code, _ in counts])
-    rows = sorted(((names.get(code, code), [count]) for code, count in counts), key=lambda r: r[0])
-    return Table("needs", "Needs at attachment by headline", "Headline", ["Needs at attachment"], rows,
-                 note="Needs resolved join this table once outcome evidence is recorded.")
+             .group_by(Need.headline_code))
+    at_attachment = dict(db.session.execute(query).all())
+    resolved = needs_resolved_by_headline(filters.period, _family_filters(filters))
+    codes = sorted(set(at_attachment) | set(resolved))
+    names = _headline_names(codes)
+    rows = sorted(((names.get(code, code), [at_attachment.get(code, 0), resolved.get(code, 0)]) for code in codes),
+                  key=lambda r: r[0])
+    return Table("needs", "Needs by headline: at attachment and resolved", "Headline",
+                 ["At attachment", "Resolved"], rows,
+                 note="At attachment: families attached in the period. Resolved: needs whose evidence shows them "
+                      "resolved in the period.")
 
 
 def _headline_names(codes) -> dict[str, str]:

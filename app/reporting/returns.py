@@ -30,7 +30,7 @@ from app.referrals.models import Referral, ReferralStatus
 from app.reporting.exports import escape_cell
 from app.reporting.models import NisOptOut
 from app.reporting.periods import Period
-from app.reporting.queries import Filters, sustainment
+from app.reporting.queries import Filters, needs_resolved_by_headline, sustainment
 
 NIS_COLUMNS = [
     ("family_id", "Family id"), ("forenames", "Forenames"), ("surname", "Surname"),
@@ -119,7 +119,7 @@ def nis_extract_csv(period: Period) -> bytes:
 
 def quarterly_return(period: Period) -> list[tuple[str, str, int | None]]:
     """(measure, breakdown, count) rows of the quarterly progress return. Counts that Hearth cannot make
-    yet (needs resolved, claims) are given as None with the reason, never as a guessed 0."""
+    yet (claims) are given as None with the reason, never as a guessed 0."""
     def count(query):
         return db.session.scalar(query) or 0
 
@@ -142,7 +142,8 @@ def quarterly_return(period: Period) -> list[tuple[str, str, int | None]]:
         rows.append(("cases_closed", code, closed.get(code, 0)))
     if closed.get(None):
         rows.append(("cases_closed", "reason_not_recorded", closed[None]))
-    rows.append(("needs_resolved", "not_yet_recorded_in_hearth", None))
+    for code, resolved in sorted(needs_resolved_by_headline(period).items()):
+        rows.append(("needs_resolved", code, resolved))
     # The dashboard's own count, so the two agree.
     in_sustainment = sustainment(Filters(period)).rows[0][1][0]
     rows.append(("families_in_sustainment", "at_quarter_end", in_sustainment))

@@ -11,6 +11,7 @@ Referrals: R1 police 1 Oct, triaged 2 Oct (1 working day), accepted -> F1 attach
            R7 police 3 Aug, triaged 4 Aug, accepted -> F5 attached 9 Oct (67 days); F6 attached 9 Oct, no referral
 Interventions in October: early help home visits x2 (F1, F2), police x1 (F4); one deleted and one in November.
 Needs at attachment: F1 two under headline A, F2 one under B; F3's need not at attachment; F7 not attached.
+Needs resolved: one of F1's (headline A) on 20 Oct; F2's (B) on 1 Sep.
 Closed: F8 on 15 Mar 2026 (sustainment complete by 31 Oct), F9 on 10 Jul (in sustainment), F10 5 Nov (after).
 """
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from app.extensions import db
 from app.framework.categories import DataCategory
 from app.framework.models import Descriptor
 from app.framework.services import seed_default_framework, version_in_force
+from app.outcomes.judgement import NeedState
+from app.outcomes.models import NeedJudgement
 from app.referrals.models import ConsentPosition, DeclineReason, Referral, ReferralStatus
 
 D = date
@@ -113,16 +116,23 @@ def programme(app, factory):
     b = next(d for d in descriptors if d.headline_id != a.headline_id)
 
     def need(fam, descriptor, at_attachment=True):
-        db.session.add(Need(family_id=fam.id, descriptor_id=descriptor.id, headline_code=descriptor.headline.code,
-                            identified_on=D(2026, 10, 5), at_attachment=at_attachment,
-                            holding_agency_id=early_help.id, category=DataCategory.CASE_NOTE))
+        made = Need(family_id=fam.id, descriptor_id=descriptor.id, headline_code=descriptor.headline.code,
+                    identified_on=D(2026, 10, 5), at_attachment=at_attachment, holding_agency_id=early_help.id,
+                    category=DataCategory.CASE_NOTE)
+        db.session.add(made)
+        return made
 
+    resolved_a = need(f[1], a)
     need(f[1], a)
-    need(f[1], a)
-    need(f[2], b)
+    resolved_b = need(f[2], b)
     need(f[3], a, at_attachment=False)
     need(f[7], a)
 
+    db.session.flush()
+    # Resolved: one of F1's headline A needs on 20 October; F2's headline B need in September (another period).
+    for made, on in ((resolved_a, D(2026, 10, 20)), (resolved_b, D(2026, 9, 1))):
+        db.session.add(NeedJudgement(need_id=made.id, family_id=made.family_id, state=NeedState.RESOLVED,
+                                     resolved_on=on, evidence_count=1, refreshed_at_utc=db.func.now()))
     people = [Person(family_id=f[1].id, given_name="Sarah", family_name="Tester", date_of_birth=D(1988, 4, 12),
                      relationship_to_family=Relationship.PARENT, nhs_number="9434765919"),
               Person(family_id=f[1].id, given_name="Olly", family_name="Tester", date_of_birth=D(2014, 6, 3),

@@ -43,8 +43,10 @@ def test_interventions_by_agency_and_type(programme):
 
 
 def test_needs_at_attachment(programme):
-    assert queries.needs_at_attachment(Filters(OCT)).raw() == {programme.headline_a_name: [2],
-                                                               programme.headline_b_name: [1]}
+    assert queries.needs_at_attachment(Filters(OCT)).raw() == {programme.headline_a_name: [2, 1],
+                                                               programme.headline_b_name: [1, 0]}
+    september = queries.needs_at_attachment(Filters(parse_period("2026-09"))).raw()
+    assert september == {programme.headline_b_name: [0, 1]}
 
 
 def test_sustainment(programme):

@@ -70,7 +70,9 @@ def test_quarterly_return_counts(programme):
     # Attached in October to December: F1-F6.
     assert rows[("families_attached", "all")] == 6
     assert rows[("families_in_sustainment", "at_quarter_end")] == 2  # F9 (July) and F10 (November)
-    assert rows[("needs_resolved", "not_yet_recorded_in_hearth")] is None
+    assert rows[("needs_resolved", programme.headline_a)] == 1  # F1's, on 20 October
+    assert ("needs_resolved", programme.headline_b) not in rows  # resolved in September: the previous quarter
+    assert rows[("claims_made", "not_yet_recorded_in_hearth")] is None
 
 
 def _nis(period="2026-10"):

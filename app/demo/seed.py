@@ -25,6 +25,7 @@ from app.cases.services import assign_reference
 from app.common.time import today_london
 from app.demo import names
 from app.demo.casework import seed_casework
+from app.demo.claims import seed_claim_rounds
 from app.demo.outcomes import seed_outcome_evidence
 from app.demo.referrals import seed_referrals
 from app.demo.teamwork import seed_teamwork
@@ -220,6 +221,7 @@ SEED_STEPS: list[SeedStep] = [seed_outcome_framework, seed_agencies, seed_users,
                               seed_referrals, record_seeded]
 SEED_STEPS.insert(SEED_STEPS.index(record_seeded), seed_outcome_evidence)
 SEED_STEPS.insert(SEED_STEPS.index(record_seeded), seed_teamwork)
+SEED_STEPS.insert(SEED_STEPS.index(record_seeded), seed_claim_rounds)
 
 
 # --- running -----------------------------------------------------------------------------------------

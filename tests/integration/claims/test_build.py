@@ -114,3 +114,36 @@ def test_cli_run_is_idempotent(app, eligible_everywhere, lead, factory, monkeypa
     assert bad.exit_code != 0 and "like 2026-05" in bad.output
     assert db.session.scalar(select(ClaimRound).where(ClaimRound.month == MAY_2026)) is not None
     assert CliRunner  # the runner above is Flask's CliRunner
+
+
+def test_build_job_runs_the_build_once_per_day(eligible_everywhere, lead, factory):
+    from app.claims import jobs as claim_jobs
+
+    finance = factory.user("finance_officer")
+    make_family(lead, date(2025, 3, 14))
+    job = claim_jobs.request_build(MAY_2026, finance, date(2026, 5, 30))
+    assert job.dedupe_key == "claims:round:2026-05:2026-05-30"
+    assert claim_jobs.request_build(MAY_2026, finance, date(2026, 5, 30)).id == job.id
+    steps = []
+    result = claim_jobs.run_build_job(job, lambda done, total, message: steps.append((done, total)))
+    assert result == {"round": "2026-05", "added": 1, "considered": 1} and steps
+    round_ = db.session.scalar(select(ClaimRound).where(ClaimRound.month == MAY_2026))
+    assert round_.prepared_by_user_id == finance.id
+
+
+def test_cli_export_writes_and_audits(app, eligible_everywhere, lead, factory, tmp_path):
+    from app.audit.models import AuditEvent
+
+    finance = factory.user("finance_officer")
+    make_family(lead, date(2025, 3, 14))
+    services.build_round(MAY_2026, actor=finance, today=date(2026, 5, 30))
+    db.session.commit()
+    out = tmp_path / "round.xlsx"
+    result = app.test_cli_runner().invoke(args=["claims", "export", "--round", "2026-05", "--format", "xlsx",
+                                                "--output", str(out), "--as", finance.email])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"PK")
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "ClaimRoundExported")) is not None
+    missing = app.test_cli_runner().invoke(args=["claims", "export", "--round", "2030-01", "--format", "csv",
+                                                 "--output", str(tmp_path / "x.csv")])
+    assert missing.exit_code != 0 and "There is no round" in missing.output

@@ -50,8 +50,11 @@ def chart_svg(presented: Presented) -> str | None:
             ys, starts = positions, left
         else:
             ys, starts = [p + (k - (len(series) - 1) / 2) * bar_height for p in positions], [0] * len(labels)
-        ax.barh(ys, drawn, height=bar_height, left=starts, label=name, color=COLOURS[k % len(COLOURS)],
-                hatch=HATCHES[k % len(HATCHES)] if len(series) > 1 else "", edgecolor="white", linewidth=0.5)
+        # Only visible, non-zero counts get a bar: not even an empty shape marks where a hidden one was.
+        shown = [i for i, v in enumerate(values) if v]
+        ax.barh([ys[i] for i in shown], [drawn[i] for i in shown], height=bar_height, left=[starts[i] for i in shown],
+                label=name, color=COLOURS[k % len(COLOURS)], hatch=HATCHES[k % len(HATCHES)] if len(series) > 1 else "",
+                edgecolor="white", linewidth=0.5)
         if table.chart == "stacked":
             left = [a + b for a, b in zip(left, drawn, strict=True)]
     ax.set_yticks(positions, labels)

@@ -6,6 +6,7 @@ piece of evidence, assessment and plan is shown only when `content_decision` all
 withheld sentence says who holds it and why. Codes, dates and references (the claim and its snapshot) are
 what internal audit sees of every claim in a round."""
 import json
+from dataclasses import replace
 
 import sqlalchemy as sa
 from flask import current_app
@@ -35,6 +36,9 @@ def _conditions(claim: Claim, snapshot_conditions: list) -> list[dict]:
     reasons = {}
     facts = build_facts(claim.family_id, as_of=claim.judged_on)
     if facts is not None:
+        # judged as the build saw it: this claim (and any made after it) did not exist yet
+        earlier = tuple(p for p in facts.previous_claims if int(p.claim_ref.split(":")[1]) < claim.id)
+        facts = replace(facts, previous_claims=earlier)
         try:
             result = rule_set_for(facts.programme, facts.attached_on).evaluate(facts, claim.claim_type,
                                                                                claim.judged_on)

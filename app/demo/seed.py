@@ -28,6 +28,7 @@ from app.demo.casework import seed_casework
 from app.demo.claims import seed_claim_rounds
 from app.demo.outcomes import seed_outcome_evidence
 from app.demo.referrals import seed_referrals
+from app.demo.reporting import seed_reporting
 from app.demo.sharing import seed_sharing
 from app.demo.teamwork import seed_teamwork
 from app.extensions import db
@@ -222,6 +223,7 @@ SEED_STEPS: list[SeedStep] = [seed_outcome_framework, seed_agencies, seed_users,
                               seed_referrals, record_seeded]
 SEED_STEPS.insert(SEED_STEPS.index(record_seeded), seed_outcome_evidence)
 SEED_STEPS.insert(SEED_STEPS.index(record_seeded), seed_teamwork)
+SEED_STEPS.insert(SEED_STEPS.index(record_seeded), seed_reporting)
 SEED_STEPS.insert(SEED_STEPS.index(record_seeded), seed_sharing)
 SEED_STEPS.insert(SEED_STEPS.index(record_seeded), seed_claim_rounds)
 

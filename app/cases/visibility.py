@@ -65,13 +65,14 @@ def _note_decision(viewer, facts, purpose, decision):
                 rows = pending["rows"]
                 audit.record("SharingDecided", object_type="family", object_id=pending["family_id"],
                              family_id=pending["family_id"], purpose=pending["purpose"],
-                             shown=sum(1 for r in rows if r[3]), withheld=sum(1 for r in rows if not r[3]),
+                             shown=sum(":shown:" in r for r in rows), withheld=sum(":withheld:" in r for r in rows),
                              decisions=rows[:200])
             return response
     if facts.holding_agency_id != viewer.agency_id:
         object_type, object_id = facts.ref or (None, None)
-        pending["rows"].append([object_type, object_id, facts.holding_agency_id, decision.allowed,
-                                decision.basis or decision.reason])
+        # "case_notes:12:held_by:3:shown:consent", ids and codes only
+        pending["rows"].append(f"{object_type}:{object_id}:held_by:{facts.holding_agency_id}:"
+                               f"{'shown' if decision else 'withheld'}:{decision.basis or decision.reason}")
 
 
 def category_words(category) -> str:

@@ -4,16 +4,9 @@ import io
 
 import pandas as pd
 
+# One escaping rule for every export (claims use it too), kept in common; re-exported for existing callers.
+from app.common.spreadsheet import FORMULA_STARTS, escape_cell  # noqa: F401
 from app.reporting.queries import Presented
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_cell(value):
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection advice)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def frame(presented: Presented) -> pd.DataFrame:

@@ -2,8 +2,8 @@
 
 `build_dashboard(filters)` returns the sections in page order; every section is a `Table` of counts that
 `present()` suppresses before it is shown, exported, drawn or printed. A section builder is a function of
-`Filters`; claims figures join `SECTIONS` once the claims package exists (a builder that returns None is
-left out, so a section with nothing to count never shows).
+`Filters`; one that returns None is left out, so a section with nothing to count (claims, before the
+first round) never shows.
 
 Medians of waiting times group by the pair of dates (or the day difference) in SQL and take the median
 of that small distribution here: working days need England's bank holidays, which are not in the database.
@@ -23,9 +23,11 @@ from app.cases.models import (
     Need,
     TeamMember,
 )
+from app.claims.models import Claim, ClaimRound, ClaimStatus, ClaimTarget, RoundStatus
 from app.extensions import db
 from app.framework.models import HeadlineOutcome
 from app.outcomes.dates import add_calendar_months
+from app.outcomes.facts import ClaimType
 from app.outcomes.judgement import NeedState
 from app.outcomes.models import NeedJudgement
 from app.outcomes.sustainment import DEFAULT_SUSTAINMENT_MONTHS
@@ -366,8 +368,45 @@ def _months_before(day: date, months: int) -> date:
     return result
 
 
-# Page order. Claims figures (claims made against the annual target, money claimed) join here as
-# "claims": builder once app/claims exists, returning None while there is nothing to count.
+def _financial_year_start(day: date) -> date:
+    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def claims_against_target(filters: Filters) -> Table | None:
+    """Claims made (in rounds submitted or paid) from the start of the financial year to the period's end,
+    by claim type, against the council's annual target; None while there are no claims and no target."""
+    year_start = _financial_year_start(filters.period.end)
+    made = (select(Claim.claim_type, func.count(Claim.id), func.coalesce(func.sum(Claim.amount_pence), 0))
+            .join(ClaimRound, ClaimRound.id == Claim.round_id)
+            .where(Claim.status != ClaimStatus.REJECTED,
+                   ClaimRound.status.in_((RoundStatus.SUBMITTED, RoundStatus.PAID)),
+                   ClaimRound.month >= year_start, ClaimRound.month <= filters.period.end,
+                   *_family_filters(filters, Claim.family_id))
+            .group_by(Claim.claim_type))
+    counts = {kind: (n, pence) for kind, n, pence in db.session.execute(made).all()}
+    target = db.session.scalar(select(ClaimTarget.target).where(ClaimTarget.year_starting == year_start.year))
+    if not counts and target is None:
+        return None
+    year = f"April {year_start.year} to March {year_start.year + 1}"
+    table = Table("claims", "Claims made this financial year", "Claim type", ["Claims made"],
+                  [(kind.label, [counts.get(kind, (0, 0))[0]]) for kind in ClaimType],
+                  note=f"Claims in rounds submitted or paid, {year}, up to the end of the period.")
+    threshold = suppression_threshold()
+    results = counts.get(ClaimType.RESULTS, (0, 0))[0]
+    total = sum(n for n, _ in counts.values())
+    table.facts.append((f"Target for results claims, {year}", f"{target:,}" if target is not None else "Not set"))
+    if target:
+        table.facts.append(("Results claims against the target",
+                            f"{results:,} of {target:,} ({100 * results / target:.0f}%)" if results >= threshold
+                            else f"Not shown for fewer than {threshold} claims"))
+    # Money follows the count (payments are fixed per claim), so it is hidden with it.
+    pence = sum(p for _, p in counts.values())
+    table.facts.append(("Money claimed", f"£{pence / 100:,.2f}" if total >= threshold
+                        else f"Not shown for fewer than {threshold} claims"))
+    return table
+
+
+# Page order.
 SECTIONS = {
     "states": families_by_state,
     "referrals": referrals_by_agency,
@@ -377,6 +416,7 @@ SECTIONS = {
     "interventions": interventions_by_agency_and_type,
     "needs": needs_at_attachment,
     "sustainment": sustainment,
+    "claims": claims_against_target,
 }
 
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import audit
 from app.auth.models import Role, User
+from app.claims.models import Claim, ClaimRound, ClaimStatus, SampleResult
 from app.common import jobs, outbox
 from app.common.pdf import render_pdf
 from app.common.time import today_london, utcnow
@@ -110,6 +111,36 @@ def build_monthly(period: Period, progress=_noop) -> bytes:
     return render_pdf(html)
 
 
+def claim_round_context(period: Period) -> dict:
+    """Exact figures of one claim round (finance and internal audit only, so nothing is suppressed):
+    claims by programme and type with amounts, rejections by reason, the audit sample. Aggregates only."""
+    claim_round = db.session.scalar(select(ClaimRound).where(ClaimRound.month == period.start))
+    if claim_round is None:
+        raise ReportError(f"There is no claim round for {period.label}")
+    by_type = db.session.execute(
+        select(Claim.programme, Claim.claim_type, func.count(Claim.id), func.sum(Claim.amount_pence))
+        .where(Claim.round_id == claim_round.id, Claim.status != ClaimStatus.REJECTED)
+        .group_by(Claim.programme, Claim.claim_type).order_by(Claim.programme, Claim.claim_type)).all()
+    rejected = db.session.execute(
+        select(Claim.rejection_reason, func.count(Claim.id))
+        .where(Claim.round_id == claim_round.id, Claim.status == ClaimStatus.REJECTED)
+        .group_by(Claim.rejection_reason).order_by(Claim.rejection_reason)).all()
+    sample = dict(db.session.execute(
+        select(Claim.sample_result, func.count(Claim.id)).where(Claim.round_id == claim_round.id, Claim.sampled)
+        .group_by(Claim.sample_result)).all())
+    return {"period": period, "round": claim_round, "marking": PROTECTIVE_MARKING, "generated_on": today_london(),
+            "by_type": [(programme, kind.label, n, pence or 0) for programme, kind, n, pence in by_type],
+            "rejected": [(reason.label if reason else "No reason recorded", n) for reason, n in rejected],
+            "sampled": sum(sample.values()), "signed_off": sample.get(SampleResult.SIGNED_OFF, 0),
+            "sample_rejected": sample.get(SampleResult.REJECTED, 0), "undecided": sample.get(None, 0)}
+
+
+def build_claim_round(period: Period, progress=_noop) -> bytes:
+    progress(0, 1, "Counting the round's claims")
+    html = current_app.jinja_env.get_template("reporting/pdf/claim_round.html").render(**claim_round_context(period))
+    return render_pdf(html)
+
+
 def build_quarterly_return(period: Period, progress=_noop) -> bytes:
     progress(0, 1, "Counting the quarter")
     return returns.quarterly_return_csv(period)
@@ -124,9 +155,9 @@ SPECS: dict[ReportType, ReportSpec] = {
     ReportType.MONTHLY: ReportSpec(ReportType.MONTHLY, _codes(Role.PROGRAMME_MANAGER, Role.FINANCE_OFFICER,
                                                               Role.INTERNAL_AUDITOR),
                                    "pdf", "application/pdf", ("month",), build_monthly),
-    # Exact figures for finance and internal audit only; built once app/claims exists.
+    # Exact figures: for finance and internal audit only.
     ReportType.CLAIM_ROUND: ReportSpec(ReportType.CLAIM_ROUND, _codes(Role.FINANCE_OFFICER, Role.INTERNAL_AUDITOR),
-                                       "pdf", "application/pdf", ("month",), None),
+                                       "pdf", "application/pdf", ("month",), build_claim_round),
     ReportType.QUARTERLY_RETURN: ReportSpec(ReportType.QUARTERLY_RETURN, _codes(Role.PROGRAMME_MANAGER,
                                                                                 Role.IG_OFFICER),
                                             "csv", "text/csv", ("quarter",), build_quarterly_return),

@@ -143,3 +143,33 @@ def programme(app, factory):
     db.session.commit()
     return Programme(early_help, police, kw1, kw2, f, a.headline.code, b.headline.code, a.headline.name,
                      b.headline.name)
+
+
+@pytest.fixture
+def claims(programme):
+    """October 2026's round, submitted: six results claims (F1-F6, £800 each), one rejected (F7, not eligible),
+    two of them sampled (one signed off, one rejected); a draft November round with one claim (F8); a
+    target of 100 results claims for April 2026 to March 2027."""
+    from app.claims import models as m
+    from app.outcomes.facts import ClaimType
+
+    submitted = m.ClaimRound(month=D(2026, 10, 1), status=m.RoundStatus.SUBMITTED, window_start=D(2024, 10, 1),
+                             window_end=D(2026, 4, 30), sample_percent=10, submitted_on=D(2026, 10, 20),
+                             submitted_amount_pence=480000)
+    draft = m.ClaimRound(month=D(2026, 11, 1), status=m.RoundStatus.DRAFT, window_start=D(2024, 11, 1),
+                         window_end=D(2026, 5, 31))
+    db.session.add_all([submitted, draft, m.ClaimTarget(year_starting=2026, target=100)])
+    db.session.flush()
+
+    def claim(round_, n, **extra):
+        db.session.add(m.Claim(round_id=round_.id, family_id=programme.families[n].id, programme="sf_2022",
+                               claim_type=ClaimType.RESULTS, rule_set_code="sf22", amount_pence=80000,
+                               judged_on=D(2026, 10, 1), conditions=[], **extra))
+
+    for n in range(1, 7):
+        claim(submitted, n, **({"sampled": True, "sample_result": m.SampleResult.SIGNED_OFF} if n == 1 else {}))
+    claim(submitted, 7, status=m.ClaimStatus.REJECTED, rejection_reason=m.RejectionReason.NOT_ELIGIBLE, sampled=True,
+          sample_result=m.SampleResult.REJECTED)
+    claim(draft, 8)
+    db.session.commit()
+    return submitted

@@ -68,30 +68,8 @@ def test_every_section_is_built_and_claims_only_when_there_is_something_to_count
     assert keys == [k for k in queries.SECTIONS if k != "claims"]
 
 
-def test_claims_against_the_annual_target(programme):
-    from datetime import date
-
-    from app.claims.models import Claim, ClaimRound, ClaimStatus, ClaimTarget, RoundStatus
-    from app.extensions import db
-    from app.outcomes.facts import ClaimType
-
-    submitted = ClaimRound(month=date(2026, 10, 1), status=RoundStatus.SUBMITTED, window_start=date(2024, 10, 1),
-                           window_end=date(2026, 4, 30))
-    draft = ClaimRound(month=date(2026, 11, 1), status=RoundStatus.DRAFT, window_start=date(2024, 11, 1),
-                       window_end=date(2026, 5, 31))
-    db.session.add_all([submitted, draft, ClaimTarget(year_starting=2026, target=100)])
-    db.session.flush()
-
-    def claim(round_, n, kind=ClaimType.RESULTS, **extra):
-        db.session.add(Claim(round_id=round_.id, family_id=programme.families[n].id, programme="sf_2022",
-                             claim_type=kind, rule_set_code="sf22", amount_pence=80000, judged_on=date(2026, 10, 1),
-                             conditions=[], **extra))
-
-    for n in range(1, 7):
-        claim(submitted, n)  # six results claims in a submitted round
-    claim(submitted, 7, status=ClaimStatus.REJECTED, rejection_reason="not_eligible")  # rejected: not made
-    claim(draft, 8)  # a draft round: not made yet
-    db.session.flush()
+def test_claims_against_the_annual_target(programme, claims):
+    # Six results claims in the submitted October round; the rejected one and the draft round's do not count.
     table = queries.claims_against_target(Filters(OCT))
     assert table.raw() == {"Results payment": [6], "Attachment fee": [0]}
     assert dict(table.facts) == {"Target for results claims, April 2026 to March 2027": "100",

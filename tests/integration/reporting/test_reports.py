@@ -61,8 +61,21 @@ def test_wrong_period_kind_and_unavailable_types_are_refused(programme):
         reports.generate("quarterly-return", "2026-10")
     with pytest.raises(reports.ReportError, match="month"):
         reports.generate("monthly", "2026-Q3")
-    with pytest.raises(reports.ReportError, match="not available yet"):
+    with pytest.raises(reports.ReportError, match="There is no claim round for October 2026"):
         reports.generate("claim-round", "2026-10")
+
+
+def test_claim_round_summary_holds_exact_figures(programme, claims):
+    entry, _ = reports.generate("claim-round", "2026-10")
+    text = pdf_text(reports.archive_path(entry).read_bytes())
+    assert "Claim round summary" in text and "For finance and internal audit only" in text
+    assert "OFFICIAL-SENSITIVE" in text and "Page 1 of" in text
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "sf_2022 Results payment 6 £4,800.00" in lines  # exact: nothing suppressed for finance
+    assert any(line.startswith("Sampled (10%) 2") for line in lines)
+    assert "Signed off 1" in lines and "Rejected 1" in lines
+    assert "Family not eligible at attachment 1" in lines
+    assert "HF-T0000" not in text  # aggregates only: no family references
 
 
 def test_quarterly_return_counts(programme):

@@ -164,8 +164,6 @@ SPECS: dict[ReportType, ReportSpec] = {
     ReportType.NIS_EXTRACT: ReportSpec(ReportType.NIS_EXTRACT, _codes(Role.PROGRAMME_MANAGER, Role.IG_OFFICER),
                                        "csv", "text/csv", ("month", "quarter"), build_nis_extract),
 }
-# Who may ask for a report to be made (from a page or a schedule): managers; reading is by SPECS roles.
-REQUESTERS = _codes(Role.PROGRAMME_MANAGER)
 
 
 def spec_for(report_type) -> ReportSpec:

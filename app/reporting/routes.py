@@ -108,22 +108,27 @@ def export(fmt):
 
 # --- the archive ----------------------------------------------------------------------------------------------
 
-def _request_form():
-    types = [t for t, spec in reports.SPECS.items() if spec.available]
-    return forms.RequestReportForm(types=types)
+def _requestable_types():
+    """A person may ask for the reports they may read (and that can be made)."""
+    return [t for t in reports.readable_types(current_user) if reports.SPECS[t].available]
+
+
+def _archive_page(form, page_number=1):
+    types = reports.readable_types(current_user)
+    page = db.paginate(select(ArchivedReport).where(ArchivedReport.report_type.in_(types))
+                       .options(selectinload(ArchivedReport.schedule))
+                       .order_by(ArchivedReport.generated_at_utc.desc(), ArchivedReport.id.desc()),
+                       page=page_number, per_page=PER_PAGE, error_out=False)
+    return render_template("reporting/archive.html", page=page, when=_when, form=form, labels=_period_label,
+                           may_schedule=current_user.role in SCHEDULE_ROLES)
 
 
 @bp.route("/")
 @roles_required(*ARCHIVE_ROLES)
 def archive():
-    types = reports.readable_types(current_user)
-    page = db.paginate(select(ArchivedReport).where(ArchivedReport.report_type.in_(types))
-                       .options(selectinload(ArchivedReport.schedule))
-                       .order_by(ArchivedReport.generated_at_utc.desc(), ArchivedReport.id.desc()),
-                       page=max(request.args.get("page", 1, type=int), 1), per_page=PER_PAGE, error_out=False)
-    may_request = current_user.role.value in reports.REQUESTERS
-    return render_template("reporting/archive.html", page=page, when=_when, may_request=may_request,
-                           form=_request_form() if may_request else None, labels=_period_label)
+    types = _requestable_types()
+    form = forms.RequestReportForm(types=types) if types else None
+    return _archive_page(form, max(request.args.get("page", 1, type=int), 1))
 
 
 def _period_label(code):
@@ -134,9 +139,9 @@ def _period_label(code):
 
 
 @bp.route("/request", methods=["POST"])
-@roles_required(*SCHEDULE_ROLES)
+@roles_required(*ARCHIVE_ROLES)
 def request_report():
-    form = _request_form()
+    form = forms.RequestReportForm(types=_requestable_types())
     if form.validate_on_submit():
         try:
             job = reports.request_report(form.report_type.data, form.period.data, current_user)
@@ -144,12 +149,7 @@ def request_report():
             form.period.errors = [*form.period.errors, str(exc)]
         else:
             return redirect(url_for("scheduler.status", job_id=job.id))
-    types = reports.readable_types(current_user)
-    page = db.paginate(select(ArchivedReport).where(ArchivedReport.report_type.in_(types))
-                       .order_by(ArchivedReport.generated_at_utc.desc(), ArchivedReport.id.desc()),
-                       page=1, per_page=PER_PAGE, error_out=False)
-    return render_template("reporting/archive.html", page=page, when=_when, may_request=True, form=form,
-                           labels=_period_label), 400
+    return _archive_page(form), 400
 
 
 @bp.route("/archive/<int:archive_id>/download")

@@ -161,3 +161,15 @@ def test_family_progress_summary_goes_through_the_sharing_policy(programme, app,
     stranger = signed_in_client(app, factory.user("key_worker"))
     assert stranger.get(f"/reports/families/{family.id}/progress-summary.pdf").status_code == 404
     assert _events("FamilyProgressSummaryPrinted") == 1
+
+
+def test_people_may_ask_only_for_reports_they_may_read(programme, finance_officer_client, ig_officer_client):
+    page = finance_officer_client.get("/reports/").get_data(as_text=True)
+    assert "Claim round summary" in page and "National Impact Study identifiers" not in page
+    refused = post_form(finance_officer_client, "/reports/request", {"report_type": "nis-extract", "period": "2026-10"},
+                        form_url="/reports/")
+    assert refused.status_code == 400 and "Select the report to make" in refused.get_data(as_text=True)
+    asked = post_form(ig_officer_client, "/reports/request", {"report_type": "nis-extract", "period": "2026-Q3"},
+                      form_url="/reports/")
+    assert asked.status_code == 302
+    assert ig_officer_client.get(asked.headers["Location"]).status_code == 200

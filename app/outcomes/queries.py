@@ -24,7 +24,7 @@ from app.outcomes.facts_builder import FamilyOutcomeData, NeedRecord, load_outco
 from app.outcomes.models import HELD_STATUSES, Evidence, EvidenceImportBatch, EvidenceImportRow
 from app.outcomes.sustainment import Sustainment, SustainmentState, sustainment
 from app.sharing import policy
-from app.sharing.policy import FamilyTies, Purpose, RecordFacts, Viewer
+from app.sharing.policy import Action, FamilyTies, Purpose, RecordFacts, Viewer
 
 PER_PAGE = 25
 WINDOW_MONTHS = 24  # a claim round takes closures from month M-24 (domain.md): older ones cannot be claimed
@@ -54,7 +54,9 @@ def hidden_terms(viewer: Viewer, data: FamilyOutcomeData, ties: FamilyTies) -> f
     """The words that would name a need the viewer may not see (its description and descriptor code)."""
     terms = set()
     for need in data.needs.values():
-        if not content_decision(viewer, _record_facts(ties, need), Purpose.OUTCOME_EVIDENCE):
+        # policy.decide, not content_decision: a list spans many families, and content_decision's audit
+        # gathers one family's decisions per request. Bulk ties carry no consents, so this only narrows.
+        if not policy.decide(viewer, Action.VIEW_CONTENT, _record_facts(ties, need), Purpose.OUTCOME_EVIDENCE):
             terms.update(t for t in (need.description, need.descriptor_code) if t)
     return frozenset(terms)
 

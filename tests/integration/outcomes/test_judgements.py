@@ -64,3 +64,30 @@ def test_evidence_must_fit_the_descriptors_measure(outcomes):
         "value": "The value must be a whole number, 0 or more",
         "period_end": "The last day of the period must be the same as or after the first day",
         "source": "Enter where the evidence comes from, for example the school's attendance return"}
+
+
+def test_the_sustainment_list_flags_a_need_that_came_back_without_naming_a_withheld_need(outcomes):
+    from datetime import timedelta
+
+    from app.cases.models import FamilyStatus, FamilyStatusChange, StatusEvent
+    from app.common.time import today_london
+    from app.outcomes import queries
+
+    today = today_london()
+    closed = today - timedelta(days=60)
+    family = outcomes.family
+    family.status, family.closed_on = FamilyStatus.CLOSED, closed
+    db.session.add(FamilyStatusChange(family_id=family.id, to_status=FamilyStatus.CLOSED, event=StatusEvent.CLOSED,
+                                      changed_on=closed, closure_reason="needs_met"))
+    for months in range(6, 0, -1):  # six clear months before closure, then an offence after it
+        end = closed - timedelta(days=30 * (months - 1))
+        services.record_evidence(family, need=outcomes.crime, value="0", period_start=end - timedelta(days=29),
+                                 period_end=end, source="Police extract", actor=outcomes.police)
+    services.record_evidence(family, need=outcomes.crime, value="1", period_start=today - timedelta(days=40),
+                             period_end=today - timedelta(days=11), source="Police extract", actor=outcomes.police)
+    db.session.commit()
+    [own] = queries.sustainment_rows(outcomes.police, today, "came_back")
+    assert own.came_back[0].startswith("A proven offence or police caution")  # the police hold that need
+    [row] = queries.sustainment_rows(outcomes.key_worker, today, "came_back")
+    assert row.family_id == family.id and row.came_back[0].startswith("A need came back on")
+    assert "offence" not in " ".join(row.came_back)

@@ -8,7 +8,6 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from app.auth.models import Agency, Role, User
-from app.cases.models import Family
 from app.common.time import today_london
 from app.extensions import db
 
@@ -58,9 +57,8 @@ def import_evidence_command(path, agency_name, code, email):
 @outcomes_cli.command("refresh")
 def refresh_command():
     """Recompute every need's judgement from its evidence (audited where it changes)."""
-    from app.outcomes.services import refresh_many
+    from app.outcomes.services import refresh_all
 
-    ids = list(db.session.scalars(select(Family.id).order_by(Family.id)))
-    changed = refresh_many(ids)
+    changed = refresh_all()
     db.session.commit()
-    click.echo(f"{len(changed)} need judgement(s) changed across {len(ids)} families")
+    click.echo(f"{changed} need judgement(s) changed")

@@ -230,6 +230,13 @@ def refresh_many(family_ids, *, actor=None, audited: bool = True) -> list[int]:
     return changed
 
 
+def refresh_all(*, chunk: int = 500) -> int:
+    """Every family's need judgements recomputed (for a nightly system job: `app.outcomes.services:refresh_all`,
+    or `flask outcomes refresh`); returns how many changed. The caller commits."""
+    ids = list(db.session.scalars(sa.select(Family.id).order_by(Family.id)))
+    return sum(len(refresh_many(ids[start:start + chunk])) for start in range(0, len(ids), chunk))
+
+
 __all__ = [
     "EvidenceAlreadyDeleted",
     "InvalidEvidence",
@@ -239,6 +246,7 @@ __all__ = [
     "check_value",
     "delete_evidence",
     "record_evidence",
+    "refresh_all",
     "refresh_many",
     "refresh_need_judgements",
 ]

@@ -91,3 +91,13 @@ def test_the_sustainment_list_flags_a_need_that_came_back_without_naming_a_withh
     [row] = queries.sustainment_rows(outcomes.key_worker, today, "came_back")
     assert row.family_id == family.id and row.came_back[0].startswith("A need came back on")
     assert "offence" not in " ".join(row.came_back)
+
+
+def test_the_refresh_command_rebuilds_judgements(outcomes, app):
+    for index, value in enumerate((95, 91, 92)):
+        attendance(outcomes, index, value)
+    db.session.delete(_judgement(outcomes.attendance))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["outcomes", "refresh"])
+    assert result.exit_code == 0 and "1 need judgement(s) changed" in result.output, result.output
+    assert _judgement(outcomes.attendance).state is NeedState.RESOLVED

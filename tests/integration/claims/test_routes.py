@@ -111,3 +111,48 @@ def test_build_button_queues_one_job(draft, finance_officer_client, monkeypatch)
     assert "/jobs/" in first.headers["Location"]
     bad = post_form(finance_officer_client, "/claims/build", {"month": "May"}, form_url="/claims/")
     assert bad.status_code == 400 and "like 2026-05" in bad.get_data(as_text=True)
+
+
+def test_admin_records_an_override_once(admin_client, lead):
+    from app.claims.models import ClaimOverride
+
+    family = make_family(lead, date(2025, 3, 1))
+    page = admin_client.get("/claims/overrides/new").get_data(as_text=True)
+    token = csrf_token_from(page)
+    import re
+
+    form_token = re.search(r'name="form_token"[^>]*value="([^"]+)"', page).group(1)
+    data = {"csrf_token": token, "form_token": form_token, "family": family.reference.lower(),
+            "claim_type": "results", "reason": "Agreed with the department after a second episode"}
+    assert admin_client.post("/claims/overrides/new", data=data).status_code == 302
+    assert admin_client.post("/claims/overrides/new", data=data).status_code == 302  # a double submit
+    assert db.session.scalar(select(ClaimOverride.id).where(ClaimOverride.family_id == family.id)) is not None
+    assert len(db.session.scalars(select(ClaimOverride).where(ClaimOverride.family_id == family.id)).all()) == 1
+    bad = admin_client.post("/claims/overrides/new", data={**data, "family": "HF-999999", "form_token": "x"})
+    assert bad.status_code == 400 and "No family has that reference" in bad.get_data(as_text=True)
+
+
+def test_finance_cannot_record_overrides(finance_officer_client):
+    assert finance_officer_client.get("/claims/overrides/new").status_code == 403
+
+
+def test_submission_with_a_wrong_amount_keeps_what_was_typed(draft, factory, finance_officer_client):
+    services.approve_round(draft, factory.user("finance_officer"))
+    auditor = factory.user("internal_auditor")
+    for claim_id in services.draw_sample(draft, auditor, seed=5):
+        services.decide_sampled_claim(db.session.get(Claim, claim_id), auditor, result=SampleResult.SIGNED_OFF)
+    db.session.commit()
+    url = f"/claims/rounds/{draft.code}/submitted"
+    data = {"submitted_on": ["5", "6", "2026"], "reference": "DFE-77", "amount": "100.00"}
+    response = post_form(finance_officer_client, url, data, form_url=f"/claims/rounds/{draft.code}")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and "must equal the round" in text
+    assert 'value="DFE-77"' in text
+    impossible = post_form(finance_officer_client, url, {**data, "submitted_on": ["31", "2", "2026"]},
+                           form_url=f"/claims/rounds/{draft.code}")
+    assert impossible.status_code == 400
+    ok = post_form(finance_officer_client, url, {**data, "amount": "£2,400.00"},
+                   form_url=f"/claims/rounds/{draft.code}")
+    assert ok.status_code == 302
+    db.session.expire_all()
+    assert draft.status == RoundStatus.SUBMITTED and draft.submitted_amount_pence == 240000

@@ -5,6 +5,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from app.cases.models import Family
 from app.claims import services
 from app.claims.models import Claim, ClaimRound, ClaimStatus, RejectionReason, SampleResult
 from app.extensions import db
@@ -147,3 +148,34 @@ def test_cli_export_writes_and_audits(app, eligible_everywhere, lead, factory, t
     missing = app.test_cli_runner().invoke(args=["claims", "export", "--round", "2030-01", "--format", "csv",
                                                  "--output", str(tmp_path / "x.csv")])
     assert missing.exit_code != 0 and "There is no round" in missing.output
+
+
+def test_phase_2_attachment_fee_goes_in_the_round_of_the_month_of_attachment(monkeypatch, lead, factory):
+    from dataclasses import replace
+
+    from app.claims.models import ClaimType
+    from tests.unit.outcomes.builders import need, p2_family
+
+    def phase_2_facts(family_ids, *, as_of=None):
+        extra = services.claims_facts_provider(list(family_ids))
+        out = {}
+        for family in db.session.query(Family).filter(Family.id.in_(list(family_ids))).order_by(Family.id):
+            day = family.attached_on
+            facts = p2_family(family_ref=f"family:{family.id}", attached_on=day, case_events=(),
+                              assessment_completed_on=day, plan_agreed_on=day,
+                              needs=(need(11, "p2_crime", "p2_antisocial_behaviour", identified=day),
+                                     need(12, "p2_education", "p2_persistent_absence", identified=day)))
+            out[family.id] = replace(facts, **extra.get(family.id, {}))
+        return out
+
+    monkeypatch.setattr(services, "build_facts_many", phase_2_facts)
+    finance = factory.user("finance_officer")
+    april = make_family(lead, None, attached_on=date(2019, 4, 1))
+    march = make_family(lead, None, attached_on=date(2019, 3, 31))
+    result = services.build_round(date(2019, 4, 1), actor=finance, today=date(2019, 4, 30))
+    claims = db.session.scalars(select(Claim).where(Claim.round_id == result.round.id)).all()
+    assert [(c.family_id, c.claim_type, c.amount_pence) for c in claims] == [
+        (april.id, ClaimType.ATTACHMENT_FEE, 100000)]
+    assert march.id not in claimed_ids(result.round)
+    may = services.build_round(date(2019, 5, 1), actor=finance, today=date(2019, 5, 2))
+    assert not claimed_ids(may.round)  # each family's fee once, in its month

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import abort, g, request
 from flask_login import current_user
 from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased
 
 from app import audit
 from app.auth.access import object_access
@@ -54,9 +55,11 @@ def person_is_child(person_id, on=None):
         eighteen_ago = on.replace(year=on.year - ADULT_AGE)
     except ValueError:  # 29 February
         eighteen_ago = on.replace(year=on.year - ADULT_AGE, day=28)
-    return exists().where(Person.id == person_id, sa.or_(
-        Person.date_of_birth > eighteen_ago,
-        sa.and_(Person.date_of_birth.is_(None), Person.relationship_to_family.in_(list(CHILD_RELATIONSHIPS)))))
+    child = aliased(Person)  # the person may come from a SELECT over people itself
+    return exists().where(child.id == person_id, sa.or_(
+        child.date_of_birth > eighteen_ago,
+        sa.and_(child.date_of_birth.is_(None), child.relationship_to_family.in_(list(CHILD_RELATIONSHIPS))))
+    ).correlate_except(child)
 
 
 def record_columns(model, people_table=None, *, whole_family_record=None) -> RecordColumns:

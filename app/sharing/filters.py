@@ -21,7 +21,8 @@ from app.sharing.policy import RecordColumns, SharingClauses, Viewer
 
 
 def _kind_of(agency_id) -> sa.ScalarSelect:
-    return sa.select(Agency.kind).where(Agency.id == agency_id).scalar_subquery()
+    # Explicit correlation: these clauses sit two or three subqueries deep, past auto-correlation's reach.
+    return sa.select(Agency.kind).where(Agency.id == agency_id).correlate_except(Agency).scalar_subquery()
 
 
 def break_glass_for(family_id_column, now: datetime):
@@ -29,7 +30,7 @@ def break_glass_for(family_id_column, now: datetime):
     def build(user_id):
         return sa.exists().where(BreakGlassGrant.family_id == family_id_column, BreakGlassGrant.user_id == user_id,
                                  BreakGlassGrant.starts_at_utc <= now, BreakGlassGrant.expires_at_utc > now,
-                                 BreakGlassGrant.ended_at_utc.is_(None))
+                                 BreakGlassGrant.ended_at_utc.is_(None)).correlate_except(BreakGlassGrant)
     return build
 
 
@@ -37,8 +38,10 @@ def plan_agreed(family_id_column):
     """True unless the family's latest plan agreement is withdrawn (none recorded: agreed at attachment)."""
     def build():
         latest = (sa.select(sa.func.max(Consent.id)).where(Consent.family_id == family_id_column,
-                                                           Consent.kind == ConsentKind.PLAN).scalar_subquery())
-        return sa.not_(sa.exists().where(Consent.id == latest, Consent.withdrawn_on.is_not(None)))
+                                                           Consent.kind == ConsentKind.PLAN)
+                  .correlate_except(Consent).scalar_subquery())
+        return sa.not_(sa.exists().where(Consent.id == latest, Consent.withdrawn_on.is_not(None))
+                       .correlate_except(Consent))
     return build
 
 
@@ -48,7 +51,8 @@ def sharing_clauses(on: date, *, duty_in_force: bool) -> SharingClauses:
             AgreementFlow.agreement_id == Agreement.id, Agreement.starts_on <= on, Agreement.review_on >= on,
             sa.or_(Agreement.ended_on.is_(None), Agreement.ended_on >= on),
             AgreementFlow.from_kind == _kind_of(holding_agency_id), AgreementFlow.to_kind == _kind_of(viewer.agency_id),
-            AgreementFlow.category == category, AgreementFlow.purpose == str(purpose))
+            AgreementFlow.category == category, AgreementFlow.purpose == str(purpose)
+        ).correlate_except(Agreement, AgreementFlow)
 
     def covered(person_id, record: RecordColumns, viewer: Viewer, purpose):
         consent = sa.exists().where(
@@ -58,7 +62,8 @@ def sharing_clauses(on: date, *, duty_in_force: bool) -> SharingClauses:
             ConsentScope.category == record.category, ConsentScope.purpose == str(purpose),
             sa.or_(ConsentScope.recipient_agency_id == viewer.agency_id,
                    sa.and_(ConsentScope.recipient_agency_id.is_(None),
-                           ConsentScope.recipient_kind == _kind_of(viewer.agency_id))))
+                           ConsentScope.recipient_kind == _kind_of(viewer.agency_id)))
+        ).correlate_except(Consent, ConsentScope)
         duty_ok = (sa.true() if duty_in_force and record.person_is_child is not None else sa.false())
         if duty_in_force and record.person_is_child is not None:
             duty_ok = record.person_is_child(person_id)
@@ -68,7 +73,8 @@ def sharing_clauses(on: date, *, duty_in_force: bool) -> SharingClauses:
             SharingBasis.recipient_agency_id == viewer.agency_id, SharingBasis.category == record.category,
             SharingBasis.decided_on <= on, SharingBasis.review_on >= on,
             sa.or_(SharingBasis.withdrawn_on.is_(None), SharingBasis.withdrawn_on > on),
-            sa.or_(SharingBasis.kind != BasisKindCode.DUTY_TO_SHARE, duty_ok))
+            sa.or_(SharingBasis.kind != BasisKindCode.DUTY_TO_SHARE, duty_ok)
+        ).correlate_except(SharingBasis, SharingBasisPerson)
         return sa.or_(consent, basis)
 
     def every_person_covered(record: RecordColumns, viewer: Viewer, purpose):

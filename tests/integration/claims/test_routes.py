@@ -109,6 +109,8 @@ def test_build_button_queues_one_job(draft, finance_officer_client, monkeypatch)
     second = post_form(finance_officer_client, "/claims/build", {"month": "2026-05"}, form_url="/claims/")
     assert first.status_code == 302 and first.headers["Location"] == second.headers["Location"]
     assert "/jobs/" in first.headers["Location"]
+    progress = finance_officer_client.get(first.headers["Location"])
+    assert progress.status_code == 200 and "Claim round 2026-05" in progress.get_data(as_text=True)
     bad = post_form(finance_officer_client, "/claims/build", {"month": "May"}, form_url="/claims/")
     assert bad.status_code == 400 and "like 2026-05" in bad.get_data(as_text=True)
 

@@ -219,13 +219,11 @@ def record_seeded(ctx: SeedContext) -> None:
     audit.record("DemoDataSeeded", object_type="demo", **ctx.counts)
 
 
-SEED_STEPS: list[SeedStep] = [seed_outcome_framework, seed_agencies, seed_users, seed_families, seed_casework,
-                              seed_referrals, record_seeded]
-SEED_STEPS.insert(SEED_STEPS.index(record_seeded), seed_outcome_evidence)
-SEED_STEPS.insert(SEED_STEPS.index(record_seeded), seed_teamwork)
-SEED_STEPS.insert(SEED_STEPS.index(record_seeded), seed_reporting)
-SEED_STEPS.insert(SEED_STEPS.index(record_seeded), seed_sharing)
-SEED_STEPS.insert(SEED_STEPS.index(record_seeded), seed_claim_rounds)
+SEED_STEPS: list[SeedStep] = [
+    seed_outcome_framework, seed_agencies, seed_users, seed_families, seed_casework, seed_referrals,
+    seed_outcome_evidence, seed_teamwork, seed_reporting, seed_sharing, seed_claim_rounds,
+    record_seeded,
+]
 
 
 # --- running -----------------------------------------------------------------------------------------

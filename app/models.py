@@ -4,6 +4,7 @@ from app.api import models as api_models  # noqa: F401
 from app.audit import models as audit_models  # noqa: F401
 from app.auth import models as auth_models  # noqa: F401
 from app.cases import models as cases_models  # noqa: F401
+from app.claims import models as claims_models  # noqa: F401
 from app.common import job_models as common_job_models  # noqa: F401
 from app.common import notification_models as common_notification_models  # noqa: F401
 from app.common import outbox_models as common_outbox_models  # noqa: F401
@@ -14,4 +15,3 @@ from app.referrals import models as referrals_models  # noqa: F401
 from app.reporting import models as reporting_models  # noqa: F401
 from app.sharing import models as sharing_models  # noqa: F401
 from app.teamwork import models as teamwork_models  # noqa: F401
-from app.claims import models as claims_models  # noqa: F401

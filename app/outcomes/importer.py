@@ -9,9 +9,7 @@ with its line (the header is line 1), column and reason. Then each row is matche
 A row that fits two people is held as ambiguous, a row that fits nobody as unmatched, both with their
 candidates for a person to resolve on the import page. Nothing is attached to a family on a guess.
 """
-import csv
 import hashlib
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,6 +22,7 @@ from app import audit
 from app.cases import matching
 from app.cases.identifiers import InvalidIdentifier, validate_nhs_number, validate_postcode, validate_upn
 from app.cases.models import Family, Need, Person, need_people
+from app.common.csv_import import ImportProblem, ImportRefused, read_csv_frame, refuse
 from app.common.time import today_london, utcnow
 from app.extensions import db
 from app.outcomes import services
@@ -48,25 +47,6 @@ ALL_COLUMNS = (*IDENTITY_COLUMNS, *REQUIRED_COLUMNS, "source", "note")
 TEXT_LIMITS = {"given_name": 100, "family_name": 100, "source": services.SOURCE_LIMIT, "note": services.NOTE_LIMIT}
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    line: int | None
-    column: str | None
-    message: str
-
-    def __str__(self):
-        where = [f"line {self.line}"] if self.line is not None else []
-        if self.column:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
-
-
-class ImportRefused(ValueError):
-    def __init__(self, problems: list[ImportProblem]):
-        super().__init__(f"{len(problems)} problem(s) in the file")
-        self.problems = problems
-
-
 class RowNotHeld(services.OutcomeError):
     pass
 
@@ -82,51 +62,17 @@ def max_bytes() -> int:
     return int(current_app.config.get("EVIDENCE_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def _refuse(message):
-    raise ImportRefused([ImportProblem(None, None, message)])
+def _identifier_columns(frame) -> list[ImportProblem]:
+    if any(c in frame.columns for c in ("nhs_number", "upn", "date_of_birth")):
+        return []
+    return [ImportProblem(1, "nhs_number", "The file needs nhs_number, upn or given_name, family_name "
+                                           "and date_of_birth columns to find each person")]
 
 
 def read_frame(data: bytes, filename: str | None) -> pd.DataFrame:
     """The file as a table of text (identifiers keep their leading zeros), or ImportRefused."""
-    limit = max_bytes()
-    if not filename or not filename.lower().endswith(".csv"):
-        _refuse("The selected file must be a CSV file")
-    if not data or not data.strip():
-        _refuse("The selected file is empty")
-    if len(data) > limit:
-        _refuse(f"The selected file must be smaller than {limit // 1024}KB")
-    if b"\x00" in data:
-        _refuse("The selected file must be a CSV file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        _refuse("The selected file must be saved as UTF-8 text (in Excel: CSV UTF-8)")
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True,
-                            quoting=csv.QUOTE_MINIMAL)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
-        _refuse("The selected file could not be read as CSV: check that it is comma-separated")
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    problems = []
-    duplicated = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
-    if duplicated:
-        problems.append(ImportProblem(1, ", ".join(duplicated), "Column appears more than once"))
-    for column in frame.columns:
-        if column not in ALL_COLUMNS:
-            problems.append(ImportProblem(1, column, "Unknown column: see docs/IMPORTS.md for the columns"))
-    for column in REQUIRED_COLUMNS:
-        if column not in frame.columns:
-            problems.append(ImportProblem(1, column, "Missing column"))
-    if not any(c in frame.columns for c in ("nhs_number", "upn", "date_of_birth")):
-        problems.append(ImportProblem(1, "nhs_number", "The file needs nhs_number, upn or given_name, family_name "
-                                                       "and date_of_birth columns to find each person"))
-    if problems:
-        raise ImportRefused(problems)
-    if frame.empty:
-        _refuse("The selected file has no rows under its header")
-    if len(frame) > MAX_ROWS:
-        _refuse(f"The selected file has {len(frame):,} rows: import at most {MAX_ROWS:,} at a time")
-    return frame
+    return read_csv_frame(data, filename, max_bytes=max_bytes(), all_columns=ALL_COLUMNS,
+                          required_columns=REQUIRED_COLUMNS, max_rows=MAX_ROWS, header_checks=_identifier_columns)
 
 
 def _parse_date(value: str) -> date:
@@ -318,7 +264,7 @@ def import_evidence(data: bytes, filename: str, *, agency, descriptor, actor=Non
     digest = hashlib.sha256(data).hexdigest()
     earlier = db.session.scalar(sa.select(EvidenceImportBatch).where(EvidenceImportBatch.sha256 == digest))
     if earlier is not None:
-        _refuse(f"This file was already imported on {earlier.created_at_utc:%d %B %Y}: nothing was imported again")
+        refuse(f"This file was already imported on {earlier.created_at_utc:%d %B %Y}: nothing was imported again")
     checked = check_rows(frame, descriptor, agency_name=agency.name)
     batch = EvidenceImportBatch(sha256=digest, original_name=filename[-255:], holding_agency_id=agency.id,
                                 descriptor_id=descriptor.id, row_count=len(checked),

@@ -5,9 +5,7 @@ column and reason; if any row is bad nothing is imported. Otherwise all the refe
 the caller's one transaction. pandas reads every cell as text (`dtype=str`), so an NHS number is never
 turned into a float and leading zeros survive. The same file (by SHA-256) is never imported twice.
 """
-import csv
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +16,7 @@ from sqlalchemy import func, select
 
 from app import audit
 from app.auth.models import Agency
+from app.common.csv_import import ImportProblem, ImportRefused, read_csv_frame, refuse
 from app.common.time import today_london
 from app.extensions import db
 from app.referrals import services
@@ -38,27 +37,6 @@ _COLUMN_OF = {"relationship_to_family": "relationship", "consent_position": "con
 
 
 @dataclass(frozen=True)
-class ImportProblem:
-    line: int | None
-    column: str | None
-    message: str
-
-    def __str__(self):
-        where = []
-        if self.line is not None:
-            where.append(f"line {self.line}")
-        if self.column:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
-
-
-class ImportRefused(ValueError):
-    def __init__(self, problems: list[ImportProblem]):
-        super().__init__(f"{len(problems)} problem(s) in the file")
-        self.problems = problems
-
-
-@dataclass(frozen=True)
 class ImportResult:
     batch: ReferralImportBatch
     referrals: list
@@ -68,48 +46,10 @@ def max_bytes() -> int:
     return int(current_app.config.get("REFERRAL_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def _refuse(message):
-    raise ImportRefused([ImportProblem(None, None, message)])
-
-
 def read_frame(data: bytes, filename: str | None) -> pd.DataFrame:
     """The file as a table of text, or ImportRefused for a file that is not a usable CSV."""
-    limit = max_bytes()
-    if not filename or not filename.lower().endswith(".csv"):
-        _refuse("The selected file must be a CSV file")
-    if not data or not data.strip():
-        _refuse("The selected file is empty")
-    if len(data) > limit:
-        _refuse(f"The selected file must be smaller than {limit // 1024}KB")
-    if b"\x00" in data:
-        _refuse("The selected file must be a CSV file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        _refuse("The selected file must be saved as UTF-8 text (in Excel: CSV UTF-8)")
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True,
-                            quoting=csv.QUOTE_MINIMAL)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
-        _refuse("The selected file could not be read as CSV: check that it is comma-separated")
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    problems = []
-    duplicated = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
-    if duplicated:
-        problems.append(ImportProblem(1, ", ".join(duplicated), "Column appears more than once"))
-    unknown = [c for c in frame.columns if c not in ALL_COLUMNS]
-    for column in unknown:
-        problems.append(ImportProblem(1, column, "Unknown column: see docs/IMPORTS.md for the columns"))
-    for column in REQUIRED_COLUMNS:
-        if column not in frame.columns:
-            problems.append(ImportProblem(1, column, "Missing column"))
-    if problems:
-        raise ImportRefused(problems)
-    if frame.empty:
-        _refuse("The selected file has no rows of referrals under its header")
-    if len(frame) > MAX_ROWS:
-        _refuse(f"The selected file has {len(frame):,} rows: import at most {MAX_ROWS:,} at a time")
-    return frame
+    return read_csv_frame(data, filename, max_bytes=max_bytes(), all_columns=ALL_COLUMNS,
+                          required_columns=REQUIRED_COLUMNS, max_rows=MAX_ROWS, rows_called="rows of referrals")
 
 
 def _parse_date(value: str) -> date:
@@ -219,7 +159,7 @@ def import_referrals(data: bytes, filename: str, *, actor) -> ImportResult:
     digest = hashlib.sha256(data).hexdigest()
     earlier = db.session.scalar(select(ReferralImportBatch).where(ReferralImportBatch.sha256 == digest))
     if earlier is not None:
-        _refuse(f"This file was already imported on {earlier.created_at_utc:%d %B %Y}: nothing was imported again")
+        refuse(f"This file was already imported on {earlier.created_at_utc:%d %B %Y}: nothing was imported again")
     checked = check_rows(frame)
     batch = ReferralImportBatch(sha256=digest, original_name=filename[-255:], row_count=len(frame),
                                 imported_by_user_id=actor.id)

@@ -6,12 +6,16 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
-# The browser journeys (tests/browser) drive Debian's chromium: Playwright cannot download its own here.
-if ! command -v chromium >/dev/null 2>&1; then
+# The browser journeys (tests/browser) drive Debian's chromium (Playwright cannot download its own here), and
+# the report tests read PDFs with poppler's pdftotext and pdfinfo: install whichever is missing.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
-    apt-get update && apt-get install -y chromium
+    apt-get update && apt-get install -y "${missing[@]}"
   else
-    echo "chromium is missing: the browser tests are skipped (under CI they fail). Install it: sudo apt-get update && sudo apt-get install -y chromium"
+    echo "missing: ${missing[*]}; the tests that need them fail or skip. Install: sudo apt-get update && sudo apt-get install -y ${missing[*]}"
   fi
 fi
 .venv/bin/pytest -p no:cacheprovider tests --db=sqlite "$@"

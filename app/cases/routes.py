@@ -15,6 +15,7 @@ from app.auth.access import roles_required
 from app.auth.models import Agency, Role, User
 from app.cases import forms, lifecycle, queries, services
 from app.cases.access import family_access, get_child_or_404, viewer
+from app.cases.form_flow import already_sent, fresh_token, show_errors
 from app.cases.models import (
     ClosureReason,
     FamilyStatus,
@@ -59,24 +60,6 @@ register_case_providers()
 
 def _page_number():
     return max(request.args.get("page", 1, type=int), 1)
-
-
-def _show_errors(form, error):
-    """A service's refusal shown on the fields it names, so the error summary links to them."""
-    errors = getattr(error, "errors", None) or {getattr(error, "field", None) or "": str(error)}
-    for name, message in errors.items():
-        field = form._fields.get(name) or next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
-        field.errors = [*field.errors, message]
-
-
-def _fresh_token(form):
-    if request.method == "GET" or not form.form_token.data:
-        form.form_token.data = services.new_form_token()
-
-
-def _already_sent(form):
-    """The form's one-time token was used: the record exists; create nothing again."""
-    return request.method == "POST" and services.form_token_used(form.form_token.data) is not None
 
 
 def _render(template, family, tab, **context):
@@ -179,7 +162,7 @@ def change_status(family):
             lifecycle.change_status(family, form.to_status.data, actor=current_user,
                                     closure_reason=form.closure_reason.data or None, on=form.changed_on.data)
         except lifecycle.LifecycleError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             flash(f"Status is now: {family.status.label}", "success")
             return redirect(url_for(".summary", family_id=family.id))
@@ -227,15 +210,15 @@ def members(family):
 @family_access(Action.WORK_ON_FAMILY)
 def new_member(family):
     form = forms.PersonForm()
-    _fresh_token(form)
-    if _already_sent(form):
+    fresh_token(form)
+    if already_sent(form):
         flash("That person was already added", "success")
         return redirect(url_for(".members", family_id=family.id))
     if form.validate_on_submit():
         try:
             person = services.add_person(family, actor=current_user, **form.person_data())
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             services.use_form_token(form.form_token.data, current_user, person)
             flash(f"{person.full_name} added to the household", "success")
@@ -257,7 +240,7 @@ def edit_member(family, person_id):
             services.update_person(person, actor=current_user, **form.person_data(),
                                    left_household_on=person.left_household_on)
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             flash(f"Changes to {person.full_name} saved", "success")
             return redirect(url_for(".members", family_id=family.id))
@@ -274,7 +257,7 @@ def member_left(family, person_id):
         try:
             services.mark_left_household(person, form.left_household_on.data, actor=current_user)
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             flash(f"{person.full_name} has left the household", "success")
             return redirect(url_for(".members", family_id=family.id))
@@ -298,7 +281,7 @@ def new_address(family):
             services.change_address(family, moved_in_on=form.moved_in_on.data, actor=current_user, **{
                 name: form[name].data for name in ("address_line_1", "address_line_2", "town", "postcode")})
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             flash("New address saved", "success")
             return redirect(url_for(".addresses", family_id=family.id))
@@ -328,7 +311,7 @@ def change_lead(family):
             services.set_lead_practitioner(family, db.session.get(User, form.lead_practitioner_id.data),
                                            actor=current_user)
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             flash("Lead practitioner changed", "success")
             return redirect(url_for(".team", family_id=family.id))
@@ -340,14 +323,14 @@ def change_lead(family):
 @family_access(Action.WORK_ON_FAMILY)
 def new_team_member(family):
     form = forms.TeamMemberForm()
-    _fresh_token(form)
+    fresh_token(form)
     form.agency_id.choices = _agency_choices()
     workers = db.session.scalars(select(User).where(User.active.is_(True), User.role.in_(CASEWORKERS))
                                  .order_by(User.name, User.id)).all()
     form.user_id.choices = _worker_choices("No named worker", workers)
     if request.method == "GET":
         form.joined_on.data = today_london()
-    if _already_sent(form):
+    if already_sent(form):
         flash("They were already added to the team", "success")
         return redirect(url_for(".team", family_id=family.id))
     if form.validate_on_submit():
@@ -357,7 +340,7 @@ def new_team_member(family):
                 user=db.session.get(User, form.user_id.data) if form.user_id.data else None,
                 joined_on=form.joined_on.data, actor=current_user)
         except (services.CaseValidationError, services.AlreadyOnTeam) as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             services.use_form_token(form.form_token.data, current_user, member)
             flash("Added to the team around the family", "success")
@@ -376,7 +359,7 @@ def team_member_left(family, member_id):
         try:
             services.end_team_membership(member, form.left_on.data, actor=current_user)
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             flash("Marked as left the team", "success")
             return redirect(url_for(".team", family_id=family.id))
@@ -410,14 +393,14 @@ def _descriptor_choices(family):
 @family_access(Action.WORK_ON_FAMILY)
 def new_need(family):
     form = forms.NeedForm()
-    _fresh_token(form)
+    fresh_token(form)
     form.descriptor_id.choices = _descriptor_choices(family)
     form.source_agency_id.choices = _agency_choices("Not recorded")
     form.person_ids.choices = _people_choices(family)
     if request.method == "GET":
         form.identified_on.data = today_london()
         form.at_attachment.data = family.status in (FamilyStatus.REFERRED, FamilyStatus.ATTACHED)
-    if _already_sent(form):
+    if already_sent(form):
         flash("That need was already added", "success")
         return redirect(url_for(".needs", family_id=family.id))
     if form.validate_on_submit():
@@ -428,7 +411,7 @@ def new_need(family):
                                      person_ids=form.person_ids.data, at_attachment=form.at_attachment.data,
                                      actor=current_user)
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             services.use_form_token(form.form_token.data, current_user, need)
             flash("Need added", "success")
@@ -483,7 +466,7 @@ def edit_assessment(family):
             services.save_assessment(family, sections=form.section_data(), narrative=form.narrative.data,
                                      completed_on=form.completed_on.data, actor=current_user)
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             services.discard_draft(family, current_user, ASSESSMENT_DRAFT)
             flash("Assessment saved", "success")
@@ -498,7 +481,7 @@ def edit_assessment(family):
 def plan(family):
     goals = [(goal, _decide(goal, whole_family=True)) for goal in queries.plan_goals(family)]
     review_form = forms.PlanReviewForm()
-    _fresh_token(review_form)
+    fresh_token(review_form)
     return _render("cases/plan.html", family, "plan", page_title=f"Plan \u2013 {family.reference}", goals=goals,
                    reviews=queries.plan_reviews(family), today=today_london(), withheld=_withheld,
                    review_form=review_form, draft=services.load_draft(family, current_user, GOAL_DRAFT))
@@ -515,7 +498,7 @@ def _goal_form(family, goal=None):
     else:
         form = forms.PlanGoalForm()
     if goal is None:
-        _fresh_token(form)
+        fresh_token(form)
     needs = queries.needs(family)
     form.need_id.choices = forms.choices([("", "Not linked to a need"),
                                           *((n.id, n.descriptor.description) for n in needs if _decide(n))])
@@ -527,7 +510,7 @@ def _goal_form(family, goal=None):
 @family_access(Action.WORK_ON_FAMILY)
 def new_goal(family):
     form = _goal_form(family)
-    if _already_sent(form):
+    if already_sent(form):
         flash("That goal was already added", "success")
         return redirect(url_for(".plan", family_id=family.id))
     if request.method == "POST" and form.save_draft.data:
@@ -540,7 +523,7 @@ def new_goal(family):
                                           owner_agency=_agency(form.owner_agency_id.data), due_on=form.due_on.data,
                                           status=form.status.data, actor=current_user)
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             services.use_form_token(form.form_token.data, current_user, goal)
             services.discard_draft(family, current_user, GOAL_DRAFT)
@@ -564,7 +547,7 @@ def edit_goal(family, goal_id):
                                       owner_agency=_agency(form.owner_agency_id.data), due_on=form.due_on.data,
                                       status=form.status.data, actor=current_user)
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             flash("Goal saved", "success")
             return redirect(url_for(".plan", family_id=family.id))
@@ -577,13 +560,13 @@ def edit_goal(family, goal_id):
 @family_access(Action.WORK_ON_FAMILY)
 def new_review(family):
     form = forms.PlanReviewForm()
-    if _already_sent(form):
+    if already_sent(form):
         return redirect(url_for(".plan", family_id=family.id))
     if form.validate_on_submit():
         try:
             review = services.add_plan_review(family, due_on=form.due_on.data, actor=current_user)
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             services.use_form_token(form.form_token.data, current_user, review)
             flash("Review date added", "success")
@@ -603,7 +586,7 @@ def review_held(family, review_id):
         try:
             services.mark_review_held(review, held_on=form.held_on.data, actor=current_user)
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             flash("Review recorded as held", "success")
             return redirect(url_for(".plan", family_id=family.id))
@@ -646,8 +629,8 @@ def _intervention_form(family, obj=None):
 @family_access(Action.WORK_ON_FAMILY)
 def new_intervention(family):
     form = _intervention_form(family)
-    _fresh_token(form)
-    if _already_sent(form):
+    fresh_token(form)
+    if already_sent(form):
         flash("That intervention was already saved", "success")
         return redirect(url_for(".interventions", family_id=family.id))
     if form.validate_on_submit():
@@ -655,7 +638,7 @@ def new_intervention(family):
             intervention = services.record_intervention(family, agency=_agency(form.agency_id.data),
                                                         actor=current_user, **form.record_data())
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             services.use_form_token(form.form_token.data, current_user, intervention)
             flash("Intervention recorded", "success")
@@ -696,7 +679,7 @@ def edit_intervention(family, intervention_id):
             services.edit_intervention(record, agency=_agency(form.agency_id.data), actor=current_user,
                                        **form.record_data())
         except (services.CaseValidationError, services.InterventionDeleted) as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             flash("Intervention changed. The previous version is kept.", "success")
             return redirect(url_for(".intervention", family_id=family.id, intervention_id=record.id))
@@ -715,7 +698,7 @@ def delete_intervention(family, intervention_id):
         try:
             services.delete_intervention(record, reason=form.reason.data, actor=current_user)
         except (services.CaseValidationError, services.InterventionDeleted) as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             flash("Intervention deleted", "success")
             return redirect(url_for(".interventions", family_id=family.id))
@@ -738,9 +721,9 @@ def notes(family):
 @family_access(Action.WORK_ON_FAMILY)
 def new_note(family):
     form = forms.CaseNoteForm()
-    _fresh_token(form)
+    fresh_token(form)
     form.person_ids.choices = _people_choices(family)
-    if _already_sent(form):
+    if already_sent(form):
         flash("That note was already saved", "success")
         return redirect(url_for(".notes", family_id=family.id))
     if form.validate_on_submit():
@@ -748,7 +731,7 @@ def new_note(family):
             note = services.add_case_note(family, body=form.body.data, category=form.category.data,
                                           person_ids=form.person_ids.data, actor=current_user)
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             services.use_form_token(form.form_token.data, current_user, note)
             flash("Note saved", "success")

@@ -13,6 +13,7 @@ from app.auth.access import roles_required
 from app.auth.models import Agency, Role
 from app.cases import services as case_services
 from app.cases.access import family_access, get_child_or_404, viewer
+from app.cases.form_flow import show_errors
 from app.cases.forms import choices
 from app.cases.models import Need
 from app.cases.tabs import register_tab, tabs_for
@@ -60,12 +61,6 @@ def _render(template, family, **context):
                            may_work=_may_work(), **context)
 
 
-def _show_errors(form, error):
-    for name, message in (getattr(error, "errors", None) or {"": str(error)}).items():
-        field = form._fields.get(name) or next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
-        field.errors = [*field.errors, message]
-
-
 # --- the family's Outcomes tab -------------------------------------------------------------------------
 
 @bp.route("/families/<int:family_id>/outcomes")
@@ -107,7 +102,7 @@ def new_evidence(family):
             evidence = services.record_evidence(family, need=need, document=form.document.data, actor=current_user,
                                                 **form.evidence_data())
         except services.InvalidEvidence as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             case_services.use_form_token(form.form_token.data, current_user, evidence)
             flash("Evidence saved", "success")
@@ -141,7 +136,7 @@ def delete_evidence(family, evidence_id):
         try:
             services.delete_evidence(evidence, reason=form.reason.data, actor=current_user)
         except (services.InvalidEvidence, services.OutcomeError) as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             flash("Evidence deleted", "success")
             return redirect(url_for(".family", family_id=family.id))
@@ -271,7 +266,7 @@ def resolve_row(batch_id, row_id):
         except importer.RowNotHeld as refusal:
             flash(str(refusal), "success")
         except services.InvalidEvidence as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
             return render_template("outcomes/resolve_row.html", batch=batch, row=row, candidates=candidates,
                                    form=form, page_title=f"Line {row.line}")
         return redirect(url_for(".import_batch", batch_id=batch.id))

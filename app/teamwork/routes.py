@@ -17,6 +17,7 @@ from app.auth.models import User
 from app.cases import queries as case_queries
 from app.cases import services as case_services
 from app.cases.access import family_access, family_ties, get_child_or_404, viewer
+from app.cases.form_flow import already_sent, fresh_token, show_errors
 from app.cases.forms import choices
 from app.cases.models import Family
 from app.cases.tabs import register_tab, tabs_for
@@ -53,22 +54,6 @@ register_teamwork_tasks()
 
 def _page_number():
     return max(request.args.get("page", 1, type=int), 1)
-
-
-def _show_errors(form, error):
-    """A service's refusal shown on the fields it names, so the error summary links to them."""
-    for name, message in (getattr(error, "errors", None) or {"": str(error)}).items():
-        field = form._fields.get(name) or next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
-        field.errors = [*field.errors, message]
-
-
-def _fresh_token(form):
-    if request.method == "GET" or not form.form_token.data:
-        form.form_token.data = case_services.new_form_token()
-
-
-def _already_sent(form):
-    return request.method == "POST" and case_services.form_token_used(form.form_token.data) is not None
 
 
 def _may_work():
@@ -153,7 +138,7 @@ def messages(family):
 
 def _message_form(form_class, family):
     form = form_class()
-    _fresh_token(form)
+    fresh_token(form)
     form.person_ids.choices = _people_choices(family)
     form.mention_user_ids.choices = choices([p for p in _team_pairs(family) if p[0] != current_user.id])
     return form
@@ -163,7 +148,7 @@ def _message_form(form_class, family):
 @family_access(Action.WORK_ON_FAMILY)
 def new_thread(family):
     form = _message_form(forms.ThreadForm, family)
-    if _already_sent(form):
+    if already_sent(form):
         flash("That message was already sent", "success")
         return redirect(url_for(".messages", family_id=family.id))
     if form.validate_on_submit():
@@ -172,7 +157,7 @@ def new_thread(family):
                                             category=form.category.data, person_ids=form.person_ids.data,
                                             mention_user_ids=form.mention_user_ids.data, actor=current_user)
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             case_services.use_form_token(form.form_token.data, current_user, message)
             flash("Message sent", "success")
@@ -191,7 +176,7 @@ def thread(family, thread_id):
     if request.method == "POST":
         if form is None:
             abort(403)
-        if _already_sent(form):
+        if already_sent(form):
             flash("That message was already sent", "success")
             return redirect(url_for(".thread", family_id=family.id, thread_id=record.id))
         if form.validate_on_submit():
@@ -200,7 +185,7 @@ def thread(family, thread_id):
                                          person_ids=form.person_ids.data,
                                          mention_user_ids=form.mention_user_ids.data, actor=current_user)
             except services.CaseValidationError as refusal:
-                _show_errors(form, refusal)
+                show_errors(form, refusal)
             else:
                 case_services.use_form_token(form.form_token.data, current_user, message)
                 flash("Message sent", "success")
@@ -226,12 +211,12 @@ def meetings(family):
 @family_access(Action.WORK_ON_FAMILY)
 def new_meeting(family):
     form = forms.MeetingForm()
-    _fresh_token(form)
+    fresh_token(form)
     form.person_ids.choices = _people_choices(family)
     form.attendee_person_ids.choices = _people_choices(family)
     form.attendee_person_ids.description = "Include the family members who are invited or took part"
     form.attendee_user_ids.choices = _team_choices(family)
-    if _already_sent(form):
+    if already_sent(form):
         flash("That meeting was already saved", "success")
         return redirect(url_for(".meetings", family_id=family.id))
     if form.validate_on_submit():
@@ -243,7 +228,7 @@ def new_meeting(family):
                 attendee_user_ids=form.attendee_user_ids.data, attendee_person_ids=form.attendee_person_ids.data,
                 actor=current_user)
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             case_services.use_form_token(form.form_token.data, current_user, meeting)
             flash("Meeting saved", "success")
@@ -275,10 +260,10 @@ def meeting(family, meeting_id):
 def new_action(family, meeting_id):
     record = get_child_or_404(Meeting, meeting_id, family)
     form = forms.MeetingActionForm()
-    _fresh_token(form)
+    fresh_token(form)
     form.owner_user_id.choices = choices([("", "Select a person"), *_team_pairs(family)])
     back = url_for(".meeting", family_id=family.id, meeting_id=record.id)
-    if _already_sent(form):
+    if already_sent(form):
         flash("That action was already added", "success")
         return redirect(back)
     if form.validate_on_submit():
@@ -286,7 +271,7 @@ def new_action(family, meeting_id):
             item = services.add_meeting_action(record, action=form.action.data, owner_user_id=form.owner_user_id.data,
                                                due_on=form.due_on.data, actor=current_user)
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             case_services.use_form_token(form.form_token.data, current_user, item)
             flash("Action added to the meeting and the family plan", "success")
@@ -326,9 +311,9 @@ def documents(family):
 @family_access(Action.WORK_ON_FAMILY)
 def new_document(family):
     form = forms.DocumentForm()
-    _fresh_token(form)
+    fresh_token(form)
     form.person_ids.choices = _people_choices(family)
-    if _already_sent(form):
+    if already_sent(form):
         flash("That document was already uploaded", "success")
         return redirect(url_for(".documents", family_id=family.id))
     if form.validate_on_submit():
@@ -337,7 +322,7 @@ def new_document(family):
                                              category=form.category.data, person_ids=form.person_ids.data,
                                              upload=form.upload.data, actor=current_user)
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             case_services.use_form_token(form.form_token.data, current_user, document)
             flash("Document uploaded", "success")
@@ -390,16 +375,16 @@ def new_version(family, document_id):
     if not decision:
         abort(404)
     form = forms.VersionForm()
-    _fresh_token(form)
+    fresh_token(form)
     back = url_for(".document", family_id=family.id, document_id=record.id)
-    if _already_sent(form):
+    if already_sent(form):
         flash("That version was already uploaded", "success")
         return redirect(back)
     if form.validate_on_submit():
         try:
             version = services.add_document_version(record, upload=form.upload.data, actor=current_user)
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             case_services.use_form_token(form.form_token.data, current_user, version)
             flash(f"Version {version.version} uploaded. The earlier versions are kept.", "success")
@@ -438,7 +423,7 @@ def new_handover(family):
                                     next_meeting=form.next_meeting.data, other_notes=form.other_notes.data,
                                     actor=current_user)
         except services.CaseValidationError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             flash(f"Handover for family {family.reference} sent to the new lead practitioner", "success")
             return redirect(url_for(".my_tasks"))

@@ -76,6 +76,11 @@ def load_config(env_name=None, environ=None):
         "DEMO_PASSWORD": env.get("DEMO_PASSWORD") or ("" if prod else DEV_DEMO_PASSWORD),
         "TIMEZONE": "Europe/London",
         "PAGE_SIZE": _int(env, "PAGE_SIZE", 25),
+        # CSV/XLSX exports and report downloads each user may make in a day (Europe/London); beyond it 429.
+        "EXPORT_LIMIT_PER_DAY": _int(env, "EXPORT_LIMIT_PER_DAY", 50),
+        # Agency kinds whose designated leads may see a safe address (with the lead practitioner and IG).
+        "SAFE_ADDRESS_AGENCY_KINDS": tuple(
+            k.strip() for k in (env.get("SAFE_ADDRESS_AGENCY_KINDS") or "domestic_abuse").split(",") if k.strip()),
     }
     if test:
         settings.update(SECRET_KEY="test-secret-key", AUDIT_HMAC_KEY="test-audit-key", MFA_REQUIRED=False)  # noqa: S106

@@ -35,7 +35,6 @@ from app.sharing.policy import Action, Purpose, RecordFacts, Viewer
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookie is ever read here, so a cross-site request carries no authority
 
-DEFAULT_RATE_LIMIT = "120 per minute"
 IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 FAMILY_REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,16}$")  # like HF-000123; anything else is not looked up
 
@@ -77,7 +76,7 @@ def _rate_key() -> str:
 
 
 def _rate_limit() -> str:
-    return current_app.config.get("API_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    return current_app.config["API_RATE_LIMIT"]
 
 
 def _throttled(request_limit):

@@ -25,7 +25,7 @@ from app.cases.models import (
     PlanReview,
     TeamMember,
 )
-from app.cases.tabs import has_person_actions, person_actions, register_tab, tabs_for
+from app.cases.tabs import family_documents, has_person_actions, person_actions, register_tab, tabs_for
 from app.cases.timeline import TimelineContext, providers, timeline_page
 from app.cases.timeline_providers import register_case_providers
 from app.cases.visibility import content_decision, facts_of, withheld_text
@@ -144,7 +144,7 @@ def summary(family):
     return _render("cases/summary.html", family, "summary", page_title=f"Family {family.reference}",
                    counts=queries.summary_counts(family), people=queries.family_people(family),
                    history=queries.status_history(family), next_steps=lifecycle.allowed_targets(family.status),
-                   labels=lifecycle.ACTION_LABELS)
+                   labels=lifecycle.ACTION_LABELS, documents=family_documents(family))
 
 
 @bp.route("/<int:family_id>/status", methods=["GET", "POST"])

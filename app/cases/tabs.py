@@ -1,5 +1,6 @@
-"""The family record's tab bar. Each package registers its tabs when the app is created, so the
-record can show outcomes, teamwork and consent tabs without `cases` importing those packages."""
+"""The family record's tab bar, and the links it offers beside each person and on its summary. Each
+package registers these when the app is created, so the record can show outcomes, teamwork, consent
+and reporting without `cases` importing those packages."""
 from dataclasses import dataclass
 
 from flask import url_for
@@ -55,3 +56,27 @@ def person_actions(user, person):
     role = getattr(user.role, "value", user.role)
     return [{"label": a.label, "href": url_for(a.endpoint, person_id=person.id)}
             for a in _PERSON_ACTIONS if role in a.roles]
+
+
+@dataclass(frozen=True)
+class FamilyDocument:
+    """A document about the family offered on its summary, registered by a higher package. The endpoint
+    (taking `family_id`) builds it through the sharing policy for whoever follows the link, so anyone
+    who may open the family may be offered it."""
+
+    label: str
+    endpoint: str
+    hint: str
+    order: int
+
+
+_FAMILY_DOCUMENTS: dict[str, FamilyDocument] = {}
+
+
+def register_family_document(label, endpoint, hint="", order=50):
+    _FAMILY_DOCUMENTS[endpoint] = FamilyDocument(label, endpoint, hint, order)
+
+
+def family_documents(family):
+    return [{"label": d.label, "hint": d.hint, "href": url_for(d.endpoint, family_id=family.id)}
+            for d in sorted(_FAMILY_DOCUMENTS.values(), key=lambda d: (d.order, d.label))]

@@ -72,8 +72,7 @@ class SampleDecisionInvalid(ClaimsError):
 
 def window_for(month: date) -> tuple[date, date]:
     config = current_app.config
-    return rounds.round_window(month, int(config.get("CLAIM_WINDOW_FROM_MONTHS", rounds.DEFAULT_WINDOW_FROM_MONTHS)),
-                               int(config.get("CLAIM_WINDOW_TO_MONTHS", rounds.DEFAULT_WINDOW_TO_MONTHS)))
+    return rounds.round_window(month, int(config["CLAIM_WINDOW_FROM_MONTHS"]), int(config["CLAIM_WINDOW_TO_MONTHS"]))
 
 
 def round_for_month(month: date) -> ClaimRound | None:
@@ -355,7 +354,7 @@ def draw_sample(claim_round: ClaimRound, actor, *, percent: int | None = None, s
                 now=None) -> list[int]:
     if claim_round.status != RoundStatus.APPROVED:
         raise WrongRoundState("A sample is drawn once, from an approved round")
-    percent = percent or int(current_app.config.get("CLAIM_SAMPLE_PERCENT", rounds.DEFAULT_SAMPLE_PERCENT))
+    percent = percent or int(current_app.config["CLAIM_SAMPLE_PERCENT"])
     if not 1 <= percent <= 100:
         raise SampleDecisionInvalid("The sample must be between 1% and 100% of the claims")
     seed = secrets.randbelow(2**31) if seed is None else int(seed)

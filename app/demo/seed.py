@@ -237,9 +237,9 @@ def demo_already_seeded() -> bool:
 
 def run_seed(config, *, today: date | None = None, steps: list[SeedStep] | None = None) -> SeedResult:
     """Load the demo unless it is already there. Flushes; the caller commits."""
-    if config.get("HEARTH_ENV") == "production":
+    if config["HEARTH_ENV"] == "production":
         raise DemoSeedRefused("Demo data is never loaded in production (HEARTH_ENV is production)")
-    password = config.get("DEMO_PASSWORD")
+    password = config["DEMO_PASSWORD"]
     if not password:
         raise DemoSeedRefused("Set DEMO_PASSWORD to the password the demo accounts should have")
     if demo_already_seeded():

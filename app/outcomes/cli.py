@@ -23,7 +23,7 @@ def import_evidence_command(path, agency_name, code, email):
     """Import evidence from a CSV file. Every bad row is reported; if any is bad, nothing is imported."""
     from app.framework.queries import descriptor_by_code
     from app.framework.services import version_in_force
-    from app.outcomes.importer import DEFAULT_MAX_BYTES, ImportRefused, import_evidence
+    from app.outcomes.importer import ImportRefused, import_evidence, max_bytes
 
     agency = db.session.scalar(select(Agency).where(func.lower(Agency.name) == agency_name.strip().lower()))
     if agency is None or not agency.active:
@@ -40,7 +40,7 @@ def import_evidence_command(path, agency_name, code, email):
     if not path.is_file():
         raise click.ClickException(f"No such file: {path}")
     with path.open("rb") as handle:
-        data = handle.read(DEFAULT_MAX_BYTES * 4)
+        data = handle.read(max_bytes() + 1)
     try:
         result = import_evidence(data, path.name, agency=agency, descriptor=descriptor, actor=actor)
     except ImportRefused as refused:

@@ -40,7 +40,6 @@ from app.outcomes.models import Evidence
 from app.sharing.policy import FamilyTies
 
 CHUNK = 500  # families per round of queries: keeps IN lists well inside every database's limits
-DEFAULT_PROGRAMME = "supporting_families"
 
 FactsProvider = Callable[[Sequence[int]], dict[int, dict]]
 _PROVIDERS: list[FactsProvider] = []
@@ -53,7 +52,7 @@ def register_facts_provider(provider: FactsProvider) -> None:
 
 def programme() -> str:
     """The programme (or explicit rule-set code) this council claims under: `CLAIM_PROGRAMME`."""
-    return current_app.config.get("CLAIM_PROGRAMME") or DEFAULT_PROGRAMME
+    return current_app.config["CLAIM_PROGRAMME"]
 
 
 @dataclass(frozen=True)

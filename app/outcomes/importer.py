@@ -35,7 +35,6 @@ from app.outcomes.models import (
     MatchMethod,
 )
 
-DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 CONFIDENT = 0.85  # as app.cases.matching.best_match
 CLEAR_GAP = 0.05
@@ -59,7 +58,7 @@ class ImportResult:
 
 
 def max_bytes() -> int:
-    return int(current_app.config.get("EVIDENCE_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return int(current_app.config["EVIDENCE_IMPORT_MAX_BYTES"])
 
 
 def _identifier_columns(frame) -> list[ImportProblem]:

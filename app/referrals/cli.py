@@ -16,7 +16,7 @@ referrals_cli = AppGroup("referrals", help="Referrals.")
 @click.option("--as", "email", required=True, help="Email address of the programme manager importing the file.")
 def import_command(path, email):
     """Import referrals from a CSV file. Every bad row is reported; if any is bad, nothing is imported."""
-    from app.referrals.importer import DEFAULT_MAX_BYTES, ImportRefused, import_referrals
+    from app.referrals.importer import ImportRefused, import_referrals, max_bytes
 
     actor = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if actor is None or not actor.active or actor.role != Role.PROGRAMME_MANAGER:
@@ -24,7 +24,7 @@ def import_command(path, email):
     if not path.is_file():
         raise click.ClickException(f"No such file: {path}")
     with path.open("rb") as handle:
-        data = handle.read(DEFAULT_MAX_BYTES * 4)
+        data = handle.read(max_bytes() + 1)
     try:
         result = import_referrals(data, path.name, actor=actor)
     except ImportRefused as refused:

@@ -22,7 +22,6 @@ from app.extensions import db
 from app.referrals import services
 from app.referrals.models import ReferralImportBatch, ReferralSource
 
-DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 
 REFERRAL_COLUMNS = ("referring_agency", "address_line_1", "address_line_2", "town", "postcode", "no_fixed_address",
@@ -43,7 +42,7 @@ class ImportResult:
 
 
 def max_bytes() -> int:
-    return int(current_app.config.get("REFERRAL_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return int(current_app.config["REFERRAL_IMPORT_MAX_BYTES"])
 
 
 def read_frame(data: bytes, filename: str | None) -> pd.DataFrame:

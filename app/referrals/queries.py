@@ -16,8 +16,6 @@ from app.referrals.workdays import working_days_between
 from app.sharing import policy
 from app.sharing.policy import ReferralFacts, Viewer
 
-DEFAULT_TARGET_WORKING_DAYS = 5
-
 
 def visible_referrals(user):
     viewer = Viewer.of(user)
@@ -42,7 +40,7 @@ class QueueEntry:
 
 
 def triage_target() -> int:
-    return int(current_app.config.get("REFERRAL_TRIAGE_TARGET_WORKING_DAYS", DEFAULT_TARGET_WORKING_DAYS))
+    return int(current_app.config["REFERRAL_TRIAGE_TARGET_WORKING_DAYS"])
 
 
 def triage_queue(user, *, page=1, per_page=25, today: date | None = None):

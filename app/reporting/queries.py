@@ -30,12 +30,11 @@ from app.outcomes.dates import add_calendar_months
 from app.outcomes.facts import ClaimType
 from app.outcomes.judgement import NeedState
 from app.outcomes.models import NeedJudgement
-from app.outcomes.sustainment import DEFAULT_SUSTAINMENT_MONTHS
 from app.referrals.models import Referral, ReferralStatus
 from app.referrals.queries import triage_target
 from app.referrals.workdays import working_days_between
 from app.reporting.periods import Period
-from app.reporting.suppression import DEFAULT_THRESHOLD, SuppressedTable, suppress
+from app.reporting.suppression import SuppressedTable, suppress
 
 OPEN_STATUSES = (FamilyStatus.ATTACHED, FamilyStatus.ASSESSMENT, FamilyStatus.PLAN, FamilyStatus.ACTIVE)
 ATTACHMENT_BANDS = ((0, 7, "Within a week"), (8, 28, "8 to 28 days"), (29, 90, "29 to 90 days"),
@@ -100,7 +99,7 @@ class Presented:
 
 
 def suppression_threshold() -> int:
-    return int(current_app.config.get("REPORT_SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD))
+    return int(current_app.config["REPORT_SUPPRESSION_THRESHOLD"])
 
 
 def present(table: Table, threshold: int | None = None) -> Presented:
@@ -340,7 +339,7 @@ def _headline_names(codes) -> dict[str, str]:
 
 def sustainment(filters: Filters) -> Table:
     """Closed families at the end of the period: still inside the sustainment months, or past them."""
-    months = int(current_app.config.get("SUSTAINMENT_MONTHS", DEFAULT_SUSTAINMENT_MONTHS))
+    months = int(current_app.config["SUSTAINMENT_MONTHS"])
     end = filters.period.end
     # Closed on or before this day means the sustainment period had run its course by the period's end.
     cutoff = _months_before(end, months)

@@ -22,6 +22,7 @@ from app.extensions import db
 from app.reporting import charts, exports, forms, queries, reports, services
 from app.reporting.models import ArchivedReport, NisOptOut, ReportSchedule
 from app.reporting.periods import parse_period, period_containing
+from app.sharing.export_limit import limited_export
 
 bp = Blueprint("reporting", __name__, url_prefix="/reports", template_folder="templates")
 
@@ -87,6 +88,7 @@ def chart(key):
 
 @bp.route("/dashboard/export.<fmt>")
 @roles_required(*DASHBOARD_ROLES)
+@limited_export("DashboardExported")
 def export(fmt):
     if fmt not in ("csv", "xlsx"):
         abort(404)
@@ -154,6 +156,7 @@ def request_report():
 
 @bp.route("/archive/<int:archive_id>/download")
 @roles_required(*ARCHIVE_ROLES)
+@limited_export("ReportDownloaded")
 def download(archive_id):
     entry = db.session.get(ArchivedReport, archive_id)
     if entry is None:

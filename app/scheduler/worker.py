@@ -45,7 +45,6 @@ from app.scheduler.schedule import SYSTEM_JOBS
 
 log = logging.getLogger("hearth.scheduler")
 
-DEFAULT_POLL_SECONDS = 3.0
 SOURCES_EVERY_SECONDS = 60
 SQLITE_LEASE_SECONDS = 3600
 PROGRESS_WRITE_SECONDS = 1.0
@@ -134,9 +133,9 @@ class Worker:
         self.app = app
         self.worker_id = worker_id or default_worker_id()
         self.sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
-        lease = lease_seconds or app.config.get("JOBS_LEASE_SECONDS", 60)
+        lease = lease_seconds or app.config["JOBS_LEASE_SECONDS"]
         self.lease_seconds = max(lease, SQLITE_LEASE_SECONDS) if self.sqlite else lease
-        self.poll_seconds = poll_seconds or app.config.get("JOBS_POLL_SECONDS", DEFAULT_POLL_SECONDS)
+        self.poll_seconds = poll_seconds or app.config["JOBS_POLL_SECONDS"]
         self.stopping = threading.Event()
         self.wake = threading.Event()
 

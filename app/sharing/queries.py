@@ -19,23 +19,21 @@ from app.sharing.models import (
 )
 from app.sharing.policy import AgreementFacts, BasisFacts, ConsentFacts
 
-DEFAULT_BREAK_GLASS_ROLES = ("key_worker", "programme_manager")  # lead practitioners are key workers
-
 
 def _code(value) -> str:
     return getattr(value, "value", value)
 
 
 def duty_to_share_in_force() -> bool:
-    return bool(current_app.config.get("DUTY_TO_SHARE_IN_FORCE", False))
+    return bool(current_app.config["DUTY_TO_SHARE_IN_FORCE"])
 
 
 def extra_sensitive_roles() -> frozenset:
-    return frozenset(current_app.config.get("EXTRA_SENSITIVE_ROLES", ()))
+    return frozenset(current_app.config["EXTRA_SENSITIVE_ROLES"])
 
 
 def break_glass_hours() -> int:
-    return int(current_app.config.get("BREAK_GLASS_HOURS", 4))
+    return int(current_app.config["BREAK_GLASS_HOURS"])
 
 
 def agency_kinds() -> dict[int, str]:

@@ -34,7 +34,6 @@ from app.sharing.models import (
 from app.sharing.queries import break_glass_hours, duty_to_share_in_force
 
 DEFAULT_REVIEW_MONTHS = 6
-DEFAULT_BREAK_GLASS_ROLES = ("key_worker", "programme_manager")
 TEXT_LIMIT = 2000
 
 
@@ -287,12 +286,12 @@ def answer_request(req: SharingRequest, family, *, answer, reason, actor, review
 # --- break-glass and IG alerts ---------------------------------------------------------------------------
 
 def may_break_glass(user) -> bool:
-    roles = current_app.config.get("BREAK_GLASS_ROLES", DEFAULT_BREAK_GLASS_ROLES)
+    roles = current_app.config["BREAK_GLASS_ROLES"]
     return bool(user.active) and (_role(user) in roles or (user.is_designated_lead and _role(user) == "practitioner"))
 
 
 def alert_days() -> int:
-    return int(current_app.config.get("IG_ALERT_REVIEW_DAYS", 5))
+    return int(current_app.config["IG_ALERT_REVIEW_DAYS"])
 
 
 def _raise_alert(kind, family_id, user, *, grant_id=None, basis_id=None) -> IgAlert:

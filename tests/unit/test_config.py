@@ -1,4 +1,8 @@
+import re
+from pathlib import Path
+
 import pytest
+from flask import Flask
 
 from config import DEV_AUDIT_HMAC_KEY, DEV_SECRET_KEY, ConfigError, load_config
 
@@ -71,3 +75,51 @@ def test_environment_values_are_read():
 def test_bad_numbers_are_reported_clearly():
     with pytest.raises(ConfigError, match="TRUSTED_PROXIES"):
         load_config(environ={"TRUSTED_PROXIES": "two"})
+
+
+# --- every setting the app reads is declared once in config.py -----------------------------------------
+
+APP_DIR = Path(__file__).resolve().parents[2] / "app"
+# config["X"], config['X'], config.get("X" ...) in Python; config.X in templates.
+PYTHON_READ = re.compile(r"""config\s*(?:\[\s*|\.get\(\s*)["']([A-Z][A-Z0-9_]*)["']""")
+TEMPLATE_READ = re.compile(r"\bconfig\.([A-Z][A-Z0-9_]*)\b")
+
+
+def _reads():
+    reads = {}
+    for path in APP_DIR.rglob("*"):
+        pattern = PYTHON_READ if path.suffix == ".py" else TEMPLATE_READ if path.suffix == ".html" else None
+        if pattern is not None:
+            for key in pattern.findall(path.read_text(encoding="utf-8")):
+                reads.setdefault(key, set()).add(str(path.relative_to(APP_DIR.parent)))
+    return reads
+
+
+def test_the_scan_finds_reads_in_code_and_templates():
+    reads = _reads()
+    assert "UPLOAD_MAX_BYTES" in reads and "SESSION_IDLE_MINUTES" in reads
+    assert PYTHON_READ.findall('current_app.config.get(\n    "A_KEY", 3)') == ["A_KEY"]
+
+
+def test_every_setting_the_app_reads_is_declared_in_config():
+    declared = set(load_config(environ={})) | set(Flask.default_config)
+    undeclared = {key: sorted(paths) for key, paths in _reads().items() if key not in declared}
+    assert undeclared == {}, "declare these in config.load_config with a default and a comment"
+
+
+def test_settings_are_read_without_scattered_defaults():
+    """A default belongs in config.py: `config.get("X", default)` would hide a second one."""
+    with_default = re.compile(r"""config\.get\(\s*["'][A-Z][A-Z0-9_]*["']\s*,""")
+    offenders = [str(path.relative_to(APP_DIR.parent)) for path in APP_DIR.rglob("*.py")
+                 if with_default.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_new_settings_are_read_from_the_environment():
+    settings = load_config(environ={"CLAIM_SAMPLE_PERCENT": "15", "DUTY_TO_SHARE_IN_FORCE": "yes",
+                                    "BREAK_GLASS_ROLES": "key_worker, ig_officer"})
+    assert settings["CLAIM_SAMPLE_PERCENT"] == 15
+    assert settings["DUTY_TO_SHARE_IN_FORCE"] is True
+    assert settings["BREAK_GLASS_ROLES"] == ("key_worker", "ig_officer")
+    defaults = load_config(environ={})
+    assert defaults["REPORT_SUPPRESSION_THRESHOLD"] == 5 and defaults["DUTY_TO_SHARE_IN_FORCE"] is False

@@ -10,6 +10,7 @@ from app.audit.models import AuditEvent
 from app.common.time import utcnow
 from app.extensions import db
 from app.referrals.models import Referral
+from config import load_config
 from tests.conftest import signed_in_client
 from tests.integration.api.conftest import make_partner, referral_body
 
@@ -97,7 +98,7 @@ def test_calls_are_rate_limited_per_client(app, client, partner, factory):
         other = make_partner(factory, "health")
         assert client.get("/api/v1/referrals/1", headers=other.headers).status_code == 404
     finally:
-        app.config.pop("API_RATE_LIMIT")
+        app.config["API_RATE_LIMIT"] = load_config("test")["API_RATE_LIMIT"]
 
 
 def test_unknown_api_paths_and_methods_are_problem_details(client, partner):

@@ -94,13 +94,10 @@ def test_files_that_are_not_usable_are_refused(programme_manager_client):
     assert _count() == 0
 
 
-def test_a_file_over_the_limit_is_refused(app, programme_manager_client):
+def test_a_file_over_the_limit_is_refused(app, programme_manager_client, monkeypatch):
     framework()
-    app.config["REFERRAL_IMPORT_MAX_BYTES"] = 1000
-    try:
-        page = _upload(programme_manager_client, HEADER + "\n" + "x," * 600).get_data(as_text=True)
-    finally:
-        app.config.pop("REFERRAL_IMPORT_MAX_BYTES")
+    monkeypatch.setitem(app.config, "REFERRAL_IMPORT_MAX_BYTES", 1000)
+    page = _upload(programme_manager_client, HEADER + "\n" + "x," * 600).get_data(as_text=True)
     assert "must be smaller than" in page
 
 

@@ -163,6 +163,18 @@ def test_family_progress_summary_goes_through_the_sharing_policy(programme, app,
     assert _events("FamilyProgressSummaryPrinted") == 1
 
 
+def test_the_family_record_links_to_its_progress_summary(programme, app):
+    from tests.conftest import signed_in_client
+
+    family = programme.families[1]
+    lead = signed_in_client(app, programme.kw1)
+    summary = lead.get(f"/families/{family.id}").get_data(as_text=True)
+    href = f"/reports/families/{family.id}/progress-summary.pdf"
+    assert "Documents to print" in summary and f'href="{href}"' in summary
+    assert "Download the progress summary for a case review (PDF)" in summary
+    assert lead.get(href).data.startswith(b"%PDF")
+
+
 def test_people_may_ask_only_for_reports_they_may_read(programme, finance_officer_client, ig_officer_client):
     page = finance_officer_client.get("/reports/").get_data(as_text=True)
     assert "Claim round summary" in page and "National Impact Study identifiers" not in page

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.audit.services import write_pending_refusals
 from app.auth.access import endpoint_access
+from app.common.deferred import run_deferred_writes
 from app.extensions import db
 
 ERROR_TITLES = {
@@ -59,6 +60,7 @@ def _finish_request(response):
     else:
         db.session.rollback()
     write_pending_refusals()
+    run_deferred_writes()
     _security_headers(response)
     response.headers["X-Request-Id"] = g.get("request_id", "")
     return response

@@ -21,6 +21,7 @@ from app.common.navigation import register_nav
 from app.common.time import today_london
 from app.extensions import db
 from app.outcomes.facts_builder import programme, register_facts_provider
+from app.sharing.export_limit import limited_export
 
 bp = Blueprint("claims", __name__, url_prefix="/claims", template_folder="templates")
 
@@ -205,6 +206,7 @@ def mark_paid(code):
 @bp.route("/rounds/<code>/export.<fmt>")
 @roles_required(*EXPORTERS)
 @require_recent_mfa(STEP_UP_MINUTES)
+@limited_export("ClaimRoundExported")
 def export(code, fmt):
     claim_round = _load_round(code)
     if fmt not in exports.FORMATS:

@@ -432,7 +432,7 @@ def ig_alert(alert_id):
         else:
             flash("Review recorded", "success")
             return redirect(url_for(".ig_alerts"))
-    family = db.session.get(Family, alert.family_id)
+    family = db.session.get(Family, alert.family_id) if alert.family_id is not None else None
     audit.record("IgAlertViewed", object_type="ig_alert", object_id=alert.id, family_id=alert.family_id,
                  purpose=Purpose.INFORMATION_GOVERNANCE.value)
     return render_template("consent/ig_alert.html", alert=alert, family=family, form=form, today=today_london(),

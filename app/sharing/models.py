@@ -237,6 +237,7 @@ class BreakGlassGrant(IdMixin, TimestampMixin, db.Model):
 class AlertKind(CodeEnum):
     BREAK_GLASS = ("break_glass", "Break-glass access")
     SAFEGUARDING = ("safeguarding", "Safeguarding basis")
+    EXPORT_LIMIT = ("export_limit", "Daily export limit reached")
 
 
 class AlertOutcome(CodeEnum):
@@ -245,12 +246,13 @@ class AlertOutcome(CodeEnum):
 
 
 class IgAlert(IdMixin, TimestampMixin, db.Model):
-    """Something an IG officer must review: a break-glass use or a safeguarding basis."""
+    """Something an IG officer must review: a break-glass use or a safeguarding basis (about one family), or
+    a user who reached the daily export limit (about no family)."""
 
     __tablename__ = "ig_alerts"
 
     kind: Mapped[AlertKind] = mapped_column(enum_column_type(AlertKind, "ig_alert_kind"))
-    family_id: Mapped[int] = mapped_column(sa.ForeignKey("families.id"), index=True)
+    family_id: Mapped[int | None] = mapped_column(sa.ForeignKey("families.id"), index=True)
     grant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("break_glass_grants.id"))
     basis_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sharing_bases.id"))
     raised_for_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))  # who used it
@@ -265,4 +267,7 @@ class IgAlert(IdMixin, TimestampMixin, db.Model):
     raised_for = relationship("User", foreign_keys=[raised_for_id])
     reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])
 
-    __table_args__ = (sa.CheckConstraint("(grant_id IS NULL) <> (basis_id IS NULL)", name="one_subject"),)
+    __table_args__ = (sa.CheckConstraint(
+        "(kind = 'export_limit' AND family_id IS NULL AND grant_id IS NULL AND basis_id IS NULL) OR "
+        "(kind <> 'export_limit' AND family_id IS NOT NULL AND (grant_id IS NULL) <> (basis_id IS NULL))",
+        name="one_subject"),)

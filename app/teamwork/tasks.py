@@ -103,10 +103,12 @@ def ig_alert_tasks(user) -> list[Task]:
     if getattr(user.role, "value", user.role) != Role.IG_OFFICER.value:
         return []
     rows = db.session.execute(
-        select(IgAlert.id, Family.reference, IgAlert.due_on, IgAlert.kind).join(Family, Family.id == IgAlert.family_id)
+        select(IgAlert.id, Family.reference, IgAlert.due_on, IgAlert.kind)
+        .outerjoin(Family, Family.id == IgAlert.family_id)  # an export-limit alert is about no family
         .where(IgAlert.reviewed_at_utc.is_(None)).order_by(IgAlert.due_on, IgAlert.id)).all()
-    return [Task("ig_alert", f"Review {kind.label.lower()} for family {ref}", f"/information-governance/alerts/{aid}",
-                 due, "Information governance alerts") for aid, ref, due, kind in rows]
+    return [Task("ig_alert", f"Review {kind.label.lower()}" + (f" for family {ref}" if ref else ""),
+                 f"/information-governance/alerts/{aid}", due, "Information governance alerts")
+            for aid, ref, due, kind in rows]
 
 
 def triage_audience(**_):

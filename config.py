@@ -35,6 +35,14 @@ def _int(env, name, default):
         raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
 
 
+def _words(env, name, default):
+    """A comma-separated list, such as a set of role codes."""
+    value = env.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return tuple(word.strip() for word in value.split(",") if word.strip())
+
+
 def load_config(env_name=None, environ=None):
     """Build the settings dict for one environment from `environ` (default: the process environment)."""
     env = os.environ if environ is None else environ
@@ -81,6 +89,39 @@ def load_config(env_name=None, environ=None):
         # Agency kinds whose designated leads may see a safe address (with the lead practitioner and IG).
         "SAFE_ADDRESS_AGENCY_KINDS": tuple(
             k.strip() for k in (env.get("SAFE_ADDRESS_AGENCY_KINDS") or "domestic_abuse").split(",") if k.strip()),
+        # Every setting the app reads is declared here, once, with its default
+        # (tests/unit/test_config.py scans app/ for reads of undeclared keys).
+        # Working days a referral may wait in the triage queue before it shows as past target.
+        "REFERRAL_TRIAGE_TARGET_WORKING_DAYS": _int(env, "REFERRAL_TRIAGE_TARGET_WORKING_DAYS", 5),
+        # Largest referral CSV import accepted, in bytes.
+        "REFERRAL_IMPORT_MAX_BYTES": _int(env, "REFERRAL_IMPORT_MAX_BYTES", 2 * 1024 * 1024),
+        # Largest evidence CSV import accepted, in bytes.
+        "EVIDENCE_IMPORT_MAX_BYTES": _int(env, "EVIDENCE_IMPORT_MAX_BYTES", 2 * 1024 * 1024),
+        # The programme (or an explicit rule-set code) the council claims under.
+        "CLAIM_PROGRAMME": env.get("CLAIM_PROGRAMME") or "supporting_families",
+        # Claim round M takes families whose case closed from the start of month M-FROM to the end of M-TO.
+        "CLAIM_WINDOW_FROM_MONTHS": _int(env, "CLAIM_WINDOW_FROM_MONTHS", 24),
+        "CLAIM_WINDOW_TO_MONTHS": _int(env, "CLAIM_WINDOW_TO_MONTHS", 6),
+        # Share of a claim round that internal audit samples, in per cent.
+        "CLAIM_SAMPLE_PERCENT": _int(env, "CLAIM_SAMPLE_PERCENT", 10),
+        # Months after closure that the programme dashboard counts as sustainment.
+        "SUSTAINMENT_MONTHS": _int(env, "SUSTAINMENT_MONTHS", 6),
+        # Whether the duty to share about a child (Children Act 2004 s.16LA, inserted in 2026) has commenced.
+        "DUTY_TO_SHARE_IN_FORCE": _bool(env, "DUTY_TO_SHARE_IN_FORCE", False),
+        # Roles that may see records marked extra-sensitive (break-glass access never does).
+        "EXTRA_SENSITIVE_ROLES": _words(env, "EXTRA_SENSITIVE_ROLES", ()),
+        # Roles that may break the glass (designated-lead practitioners may too), and for how long.
+        "BREAK_GLASS_ROLES": _words(env, "BREAK_GLASS_ROLES", ("key_worker", "programme_manager")),
+        "BREAK_GLASS_HOURS": _int(env, "BREAK_GLASS_HOURS", 4),
+        # Days an IG officer has to review an alert before it shows as overdue.
+        "IG_ALERT_REVIEW_DAYS": _int(env, "IG_ALERT_REVIEW_DAYS", 5),
+        # Requests each partner API token may make (Flask-Limiter notation).
+        "API_RATE_LIMIT": env.get("API_RATE_LIMIT") or "120 per minute",
+        # Counts below this show as "fewer than N" in group reports beyond finance.
+        "REPORT_SUPPRESSION_THRESHOLD": _int(env, "REPORT_SUPPRESSION_THRESHOLD", 5),
+        # The background worker: how long a claimed job is held without a heartbeat, and how often it polls.
+        "JOBS_LEASE_SECONDS": _int(env, "JOBS_LEASE_SECONDS", 60),
+        "JOBS_POLL_SECONDS": _int(env, "JOBS_POLL_SECONDS", 3),
     }
     if test:
         settings.update(SECRET_KEY="test-secret-key", AUDIT_HMAC_KEY="test-audit-key", MFA_REQUIRED=False)  # noqa: S106

@@ -122,6 +122,19 @@ def load_config(env_name=None, environ=None):
         # The background worker: how long a claimed job is held without a heartbeat, and how often it polls.
         "JOBS_LEASE_SECONDS": _int(env, "JOBS_LEASE_SECONDS", 60),
         "JOBS_POLL_SECONDS": _int(env, "JOBS_POLL_SECONDS", 3),
+        # Retention per record class (app/rights, docs/PRIVACY.md). `family`: a closed family's records are
+        # kept until the youngest child reaches the age or for the years after closure, whichever is later,
+        # then anonymised. `unlinked_referral`: a referral declined or marked duplicate, never part of a
+        # family, is anonymised the years after its triage decision.
+        "RETENTION_RULES": {
+            "family": {
+                "until_youngest_child_age": _int(env, "RETENTION_FAMILY_CHILD_AGE", 25),
+                "years_after_closure": _int(env, "RETENTION_FAMILY_YEARS_AFTER_CLOSURE", 6),
+            },
+            "unlinked_referral": {
+                "years_after_decision": _int(env, "RETENTION_REFERRAL_YEARS_AFTER_DECISION", 2),
+            },
+        },
     }
     if test:
         settings.update(SECRET_KEY="test-secret-key", AUDIT_HMAC_KEY="test-audit-key", MFA_REQUIRED=False)  # noqa: S106

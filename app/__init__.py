@@ -85,6 +85,8 @@ def _register_blueprints(app):
     app.register_blueprint(reporting_bp)
     from app.claims.routes import bp as claims_bp
     app.register_blueprint(claims_bp)
+    from app.rights.routes import bp as rights_bp
+    app.register_blueprint(rights_bp)
 
 
 def _register_cli(app):
@@ -104,3 +106,5 @@ def _register_cli(app):
     app.cli.add_command(reports_cli)
     from app.claims.cli import claims_cli
     app.cli.add_command(claims_cli)
+    from app.rights.cli import rights_cli
+    app.cli.add_command(rights_cli)

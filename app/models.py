@@ -13,5 +13,6 @@ from app.framework import models as framework_models  # noqa: F401
 from app.outcomes import models as outcomes_models  # noqa: F401
 from app.referrals import models as referrals_models  # noqa: F401
 from app.reporting import models as reporting_models  # noqa: F401
+from app.rights import models as rights_models  # noqa: F401
 from app.sharing import models as sharing_models  # noqa: F401
 from app.teamwork import models as teamwork_models  # noqa: F401

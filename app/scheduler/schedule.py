@@ -33,6 +33,10 @@ SYSTEM_JOBS = [
     # Finished system jobs are housekeeping; remove them after a while so the table stays small.
     SystemJob("prune_system_jobs", "app.scheduler.system_jobs:prune_finished_system_jobs", "cron",
               {"hour": 4, "minute": 30}),
+    # Retention: anonymise families and unlinked referrals past their retention date, unless held
+    # (app/rights; IG officers read the same run as a dry run at /information-governance/retention).
+    SystemJob("anonymise_expired_records", "app.rights.services:anonymise_expired", "cron",
+              {"hour": 1, "minute": 30}),
 ]
 
 # Jobs whose code lives in packages still being built: declared only where the function exists.

@@ -3,12 +3,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from app.cases import services
 from app.cases.models import FamilyStatus
 from app.common.time import today_london
 from app.extensions import db
+from tests.querycount import StatementCounter
 
 
 @dataclass
@@ -53,26 +53,5 @@ def intervention_type_id(code="home_visit"):
 
 @pytest.fixture
 def count_queries(app):
-    """Counts the SQL statements run while the `with` block is open."""
-
-    class Counter:
-        def __init__(self):
-            self.statements = []
-
-        def __enter__(self):
-            event.listen(db.engine, "before_cursor_execute", self._record)
-            return self
-
-        def __exit__(self, *exc):
-            event.remove(db.engine, "before_cursor_execute", self._record)
-
-        def _record(self, conn, cursor, statement, *args):
-            # The test harness's savepoints are not the page's work.
-            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-                self.statements.append(statement)
-
-        @property
-        def count(self):
-            return len(self.statements)
-
-    return Counter
+    """Counts the SQL statements run while the `with` block is open (tests/querycount.py)."""
+    return StatementCounter

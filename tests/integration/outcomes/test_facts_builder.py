@@ -1,8 +1,6 @@
 """The facts builder against hand-built data, and its cost: the same number of queries for one family or many."""
 from datetime import date, timedelta
 
-from sqlalchemy import event
-
 from app.cases import services as case_services
 from app.cases.models import Assessment, FamilyStatus, FamilyStatusChange, PlanGoal, StatusEvent
 from app.common.time import today_london
@@ -11,6 +9,7 @@ from app.outcomes import facts_builder, services
 from app.outcomes.facts import CaseEvent, CaseEventKind, ClaimType, NeedEventKind, PreviousClaim
 from app.outcomes.facts_builder import build_facts, build_facts_many, load_outcome_data
 from tests.integration.outcomes.conftest import attendance, descriptor, term
+from tests.querycount import count_statements
 
 S = FamilyStatus
 
@@ -77,21 +76,6 @@ def test_registered_providers_add_their_part(outcomes):
         facts_builder._PROVIDERS.remove(provider)
 
 
-def _count(func):
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        func()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return len(statements)
-
-
 def test_the_query_count_is_flat_for_many_families(outcomes):
     need = descriptor("rent_arrears")
     ids = [outcomes.family.id]
@@ -107,9 +91,7 @@ def test_the_query_count_is_flat_for_many_families(outcomes):
                                  period_end=term(0)[1], source="Rent account", actor=outcomes.key_worker)
         ids.append(family.id)
     db.session.commit()
-    db.session.expire_all()
-    one = _count(lambda: load_outcome_data(ids[:1], with_ties=True))
-    db.session.expire_all()
-    many = _count(lambda: load_outcome_data(ids, with_ties=True))
+    one = count_statements(lambda: load_outcome_data(ids[:1], with_ties=True))
+    many = count_statements(lambda: load_outcome_data(ids, with_ties=True))
     assert one == many
     assert len(load_outcome_data(ids)) == 7

@@ -45,7 +45,8 @@ class DashboardFilterForm(FlaskForm):
         csrf = False
 
     period = StringField("Period", widget=GovTextInput(), filters=[_strip],
-                         description="A month, like 2026-10, or a quarter, like 2026-Q3",
+                         description="A month, like 2026-10, or a quarter of a financial year, like 2026-Q3 "
+                                     "(October to December 2026)",
                          validators=[InputRequired(message="Enter a period, like 2026-10"),
                                      Length(max=7, message="Enter a period, like 2026-10 or 2026-Q3"), _period_check])
     key_worker = SelectField("Key worker", widget=GovSelect(), coerce=_int_or_none, validate_choice=False)
@@ -73,7 +74,8 @@ class RequestReportForm(FlaskForm):
                              validators=[InputRequired(message="Select the report to make")])
     period = StringField("Period", widget=GovTextInput(), filters=[_strip],
                          description="A month for the monthly report (2026-10); a quarter for the quarterly return "
-                                     "(2026-Q3); either for the National Impact Study extract",
+                                     "(financial year quarters: 2026-Q1 is April to June 2026); either for the "
+                                     "National Impact Study extract",
                          validators=[InputRequired(message="Enter the period the report covers"),
                                      Length(max=7, message="Enter a period, like 2026-10 or 2026-Q3"), _period_check])
     submit = SubmitField("Make the report", widget=GovSubmitInput())

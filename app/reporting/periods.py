@@ -1,6 +1,8 @@
 """Report periods and schedule rules: pure functions, no database.
 
-A period is a calendar month ("2026-10") or a calendar quarter ("2026-Q3": July to September). A
+A period is a calendar month ("2026-10") or a quarter of a financial year, April to March, as the
+programme's returns and targets count them: "2026-Q1" is April to June 2026 and "2026-Q4" January to
+March 2027 (the year is the one the financial year starts in, as `ClaimTarget.year_starting`). A
 schedule's period rule turns the day a schedule fires into the period it reports on.
 """
 import re
@@ -30,7 +32,9 @@ class Period:
     @property
     def label(self) -> str:
         if self.is_quarter:
-            return f"{self.start.strftime('%B')} to {self.end.strftime('%B %Y')}"
+            year = int(self.code[:4])
+            return (f"{self.start.strftime('%B')} to {self.end.strftime('%B %Y')} "
+                    f"(quarter {self.code[-1]} of {year}-{(year + 1) % 100:02d})")
         return self.start.strftime("%B %Y")
 
     def previous(self) -> "Period":
@@ -54,9 +58,12 @@ def month(year: int, month_number: int) -> Period:
     return Period(f"{year:04d}-{month_number:02d}", start, _month_end(start))
 
 
-def quarter_of(year: int, number: int) -> Period:
-    start = date(year, 3 * (number - 1) + 1, 1)
-    return Period(f"{year:04d}-Q{number}", start, _month_end(date(year, 3 * number, 1)))
+def quarter_of(year_starting: int, number: int) -> Period:
+    """Quarter `number` (1 to 4) of the financial year that starts in April of `year_starting`."""
+    months_after_april = 3 * (number - 1)
+    start = date(year_starting + (months_after_april >= 9), (3 + months_after_april) % 12 + 1, 1)
+    last = date(start.year, start.month + 2, 1)
+    return Period(f"{year_starting:04d}-Q{number}", start, _month_end(last))
 
 
 def parse_period(text: str, *, allow_quarter: bool = True) -> Period:
@@ -70,13 +77,14 @@ def parse_period(text: str, *, allow_quarter: bool = True) -> Period:
         if int(m[1]) < 2000:
             raise InvalidPeriod("Enter a real quarter, like 2026-Q3")
         return quarter_of(int(m[1]), int(m[2]))
-    extra = ", or a quarter as YYYY-Qn" if allow_quarter else ""
+    extra = ", or a quarter of a financial year as YYYY-Qn" if allow_quarter else ""
     raise InvalidPeriod(f"Enter a month as YYYY-MM, like 2026-10{extra}")
 
 
 def period_containing(day: date, *, quarter: bool = False) -> Period:
     if quarter:
-        return quarter_of(day.year, (day.month - 1) // 3 + 1)
+        year_starting = day.year if day.month >= 4 else day.year - 1
+        return quarter_of(year_starting, (day.month - 4) % 12 // 3 + 1)
     return month(day.year, day.month)
 
 

@@ -6,8 +6,12 @@ consent never blocks them, and they never widen what a practitioner may see (the
 programme manager and IG officer to send, not pages). A person an IG officer has recorded as opted out
 of the study (`NisOptOut`) is left out of the extract.
 
-The quarterly return goes to the department as exact figures; the small-number suppression of group
-reports applies to reports shared more widely, not to this return.
+The quarterly return counts a quarter of the financial year (`app.reporting.periods`), with the fields
+domain.md lists: families attached, assessments completed, plans agreed, cases closed by reason, needs
+resolved by headline, families in sustainment, and claims made (in rounds submitted to the department in
+the quarter) and paid (in rounds paid in the quarter), by claim type, with their value in pence. It goes
+to the department as exact figures; the small-number suppression of group reports applies to reports
+shared more widely, not to this return.
 """
 import csv
 import io
@@ -25,7 +29,9 @@ from app.cases.models import (
     Person,
     StatusEvent,
 )
+from app.claims.models import Claim, ClaimRound, ClaimStatus
 from app.extensions import db
+from app.outcomes.facts import ClaimType
 from app.referrals.models import Referral, ReferralStatus
 from app.reporting.exports import escape_cell
 from app.reporting.models import NisOptOut
@@ -117,16 +123,15 @@ def nis_extract_csv(period: Period) -> bytes:
     return _csv([key for key, _ in NIS_COLUMNS], ([row[key] for key, _ in NIS_COLUMNS] for row in rows))
 
 
-def quarterly_return(period: Period) -> list[tuple[str, str, int | None]]:
-    """(measure, breakdown, count) rows of the quarterly progress return. Counts that Hearth cannot make
-    yet (claims) are given as None with the reason, never as a guessed 0."""
+def quarterly_return(period: Period) -> list[tuple[str, str, int]]:
+    """(measure, breakdown, count) rows of the quarterly progress return."""
     def count(query):
         return db.session.scalar(query) or 0
 
     def between(column):
         return and_(column >= period.start, column <= period.end)
 
-    rows: list[tuple[str, str, int | None]] = [
+    rows: list[tuple[str, str, int]] = [
         ("families_attached", "all", count(select(func.count(Family.id)).where(between(Family.attached_on)))),
         ("assessments_completed", "all",
          count(select(func.count(Assessment.id)).where(between(Assessment.completed_on)))),
@@ -147,8 +152,24 @@ def quarterly_return(period: Period) -> list[tuple[str, str, int | None]]:
     # The dashboard's own count, so the two agree.
     in_sustainment = sustainment(Filters(period)).rows[0][1][0]
     rows.append(("families_in_sustainment", "at_quarter_end", in_sustainment))
-    rows.append(("claims_made", "not_yet_recorded_in_hearth", None))
-    rows.append(("claims_paid", "not_yet_recorded_in_hearth", None))
+    rows.extend(_claims_rows("claims_made", ClaimRound.submitted_on, period))
+    rows.extend(_claims_rows("claims_paid", ClaimRound.paid_on, period))
+    return rows
+
+
+def _claims_rows(measure: str, round_day, period: Period) -> list[tuple[str, str, int]]:
+    """Claims that internal audit did not reject, in rounds whose `round_day` (submitted or paid) falls in
+    the quarter: a count and a value in pence per claim type, every type listed even at 0."""
+    totals = {kind: (count, pence) for kind, count, pence in db.session.execute(
+        select(Claim.claim_type, func.count(Claim.id), func.coalesce(func.sum(Claim.amount_pence), 0))
+        .join(ClaimRound, ClaimRound.id == Claim.round_id)
+        .where(Claim.status != ClaimStatus.REJECTED, round_day >= period.start, round_day <= period.end)
+        .group_by(Claim.claim_type)).all()}
+    rows = []
+    for kind in ClaimType:
+        count, pence = totals.get(kind, (0, 0))
+        rows.append((measure, kind.value, count))
+        rows.append((f"{measure}_value_pence", kind.value, int(pence)))
     return rows
 
 

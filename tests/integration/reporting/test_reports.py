@@ -4,6 +4,7 @@ import csv
 import hashlib
 import io
 import subprocess
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -43,11 +44,11 @@ def test_monthly_pdf_holds_the_suppressed_figures(programme):
 
 
 def test_archive_entry_has_the_files_checksum_and_is_made_once(programme):
-    entry, made = reports.generate("quarterly-return", "2026-Q4")
+    entry, made = reports.generate("quarterly-return", "2026-Q3")
     assert made
     path = reports.archive_path(entry)
     assert entry.sha256 == hashlib.sha256(path.read_bytes()).hexdigest() and reports.intact(entry)
-    again, made_again = reports.generate("quarterly-return", "2026-Q4")
+    again, made_again = reports.generate("quarterly-return", "2026-Q3")
     assert again.id == entry.id and not made_again
     count = db.session.scalar(select(func.count(ArchivedReport.id))
                               .where(ArchivedReport.report_type == ReportType.QUARTERLY_RETURN))
@@ -79,13 +80,54 @@ def test_claim_round_summary_holds_exact_figures(programme, claims):
 
 
 def test_quarterly_return_counts(programme):
-    rows = {(m, b): c for m, b, c in returns.quarterly_return(parse_period("2026-Q4"))}
+    # Quarter 3 of the financial year 2026-27: October to December 2026.
+    rows = {(m, b): c for m, b, c in returns.quarterly_return(parse_period("2026-Q3"))}
     # Attached in October to December: F1-F6.
     assert rows[("families_attached", "all")] == 6
     assert rows[("families_in_sustainment", "at_quarter_end")] == 2  # F9 (July) and F10 (November)
     assert rows[("needs_resolved", programme.headline_a)] == 1  # F1's, on 20 October
     assert ("needs_resolved", programme.headline_b) not in rows  # resolved in September: the previous quarter
-    assert rows[("claims_made", "not_yet_recorded_in_hearth")] is None
+    assert rows[("claims_made", "results")] == 0 and rows[("claims_paid", "attachment_fee")] == 0  # no rounds
+
+
+def test_quarterly_return_counts_claims_made_and_paid(programme, claims):
+    """October's round (the `claims` fixture) was submitted on 20 October: six results claims not rejected
+    (F7's rejected one left out), 6 x 80,000p. A September round submitted on 25 September (the previous
+    quarter) was paid on 10 November: two results claims and one attachment fee, plus one rejected claim.
+    November's draft round counts nowhere."""
+    from app.claims import models as m
+    from app.outcomes.facts import ClaimType
+
+    paid = m.ClaimRound(month=date(2026, 9, 1), status=m.RoundStatus.PAID, window_start=date(2024, 9, 1),
+                        window_end=date(2026, 3, 31), submitted_on=date(2026, 9, 25), paid_on=date(2026, 11, 10),
+                        submitted_amount_pence=170000, paid_amount_pence=170000)
+    db.session.add(paid)
+    db.session.flush()
+    for n, kind, pence, extra in [
+        (9, ClaimType.RESULTS, 80000, {}), (10, ClaimType.RESULTS, 80000, {}),
+        (7, ClaimType.ATTACHMENT_FEE, 10000, {}),
+        (7, ClaimType.RESULTS, 80000, {"status": m.ClaimStatus.REJECTED,
+                                        "rejection_reason": m.RejectionReason.NOT_SUSTAINED}),
+    ]:
+        db.session.add(m.Claim(round_id=paid.id, family_id=programme.families[n].id, programme="sf_2022",
+                               claim_type=kind, rule_set_code="sf22", amount_pence=pence,
+                               judged_on=date(2026, 9, 1), conditions=[], **extra))
+    db.session.flush()
+
+    rows = {(m_, b): c for m_, b, c in returns.quarterly_return(parse_period("2026-Q3"))}
+    assert rows[("claims_made", "results")] == 6
+    assert rows[("claims_made_value_pence", "results")] == 480000
+    assert rows[("claims_made", "attachment_fee")] == 0
+    assert rows[("claims_paid", "results")] == 2
+    assert rows[("claims_paid_value_pence", "results")] == 160000
+    assert rows[("claims_paid", "attachment_fee")] == 1
+    assert rows[("claims_paid_value_pence", "attachment_fee")] == 10000
+    # The previous quarter (July to September) made the September round's three claims, paid none.
+    earlier = {(m_, b): c for m_, b, c in returns.quarterly_return(parse_period("2026-Q2"))}
+    assert earlier[("claims_made", "results")] == 2 and earlier[("claims_made", "attachment_fee")] == 1
+    assert earlier[("claims_paid", "results")] == 0
+    text = returns.quarterly_return_csv(parse_period("2026-Q3")).decode()
+    assert "2026-Q3,claims_paid,attachment_fee,1" in text and "not_yet_recorded" not in text
 
 
 def _nis(period="2026-10"):

@@ -17,28 +17,36 @@ from app.teamwork.models import (
 )
 
 PER_PAGE = 20
+MESSAGES_PER_PAGE = 25
 
 
 def threads_page(family: Family, *, page=1):
-    """The family's discussions, latest activity first, each with how many messages it has."""
-    counts = (select(Message.thread_id, func.count(Message.id).label("n")).where(Message.family_id == family.id)
-              .group_by(Message.thread_id).subquery())
-    query = (select(MessageThread, sa.func.coalesce(counts.c.n, 0))
-             .outerjoin(counts, counts.c.thread_id == MessageThread.id)
-             .where(MessageThread.family_id == family.id)
-             .options(selectinload(MessageThread.holding_agency))
-             .order_by(MessageThread.last_message_at_utc.desc(), MessageThread.id.desc()))
-    total = db.session.scalar(select(func.count(MessageThread.id)).where(MessageThread.family_id == family.id))
-    rows = db.session.execute(query.limit(PER_PAGE).offset((max(page, 1) - 1) * PER_PAGE)).all()
-    return rows, total
+    """A page of the family's discussions, latest activity first, and how many messages each of them has
+    (counted in SQL for that page's threads only)."""
+    threads = db.paginate(
+        select(MessageThread).where(MessageThread.family_id == family.id)
+        .options(selectinload(MessageThread.holding_agency))
+        .order_by(MessageThread.last_message_at_utc.desc(), MessageThread.id.desc()),
+        page=page, per_page=PER_PAGE, error_out=False)
+    ids = [thread.id for thread in threads.items]
+    counts = dict(db.session.execute(
+        select(Message.thread_id, func.count(Message.id)).where(Message.thread_id.in_(ids))
+        .group_by(Message.thread_id)).all()) if ids else {}
+    return threads, counts
 
 
-def thread_messages(thread: MessageThread) -> list[Message]:
-    return db.session.scalars(
+def thread_messages_page(thread: MessageThread, *, page: int | None = None):
+    """A page of a discussion's messages, oldest first. Without a page number, the last page: the newest
+    messages, which are the ones to read before replying."""
+    if page is None:
+        total = db.session.scalar(select(func.count(Message.id)).where(Message.thread_id == thread.id)) or 0
+        page = max(-(-total // MESSAGES_PER_PAGE), 1)
+    return db.paginate(
         select(Message).where(Message.thread_id == thread.id)
         .options(selectinload(Message.author), selectinload(Message.holding_agency), selectinload(Message.people),
                  selectinload(Message.mentions))
-        .order_by(Message.created_at_utc, Message.id)).all()
+        .order_by(Message.created_at_utc, Message.id), page=max(page, 1), per_page=MESSAGES_PER_PAGE,
+        error_out=False)
 
 
 def meetings_page(family: Family, *, page=1):

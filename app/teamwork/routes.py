@@ -130,10 +130,10 @@ def mark_notifications_read():
 @bp.route("/families/<int:family_id>/messages")
 @family_access()
 def messages(family):
-    rows, total = queries.threads_page(family, page=_page_number())
-    threads = [(thread, count, decide(thread)) for thread, count in rows]
+    page, counts = queries.threads_page(family, page=_page_number())
+    threads = [(thread, counts.get(thread.id, 0), decide(thread)) for thread in page.items]
     return _render("teamwork/messages.html", family, "messages", page_title=f"Messages \u2013 {family.reference}",
-                   threads=threads, total=total, withheld=withheld)
+                   threads=threads, page=page, withheld=withheld)
 
 
 def _message_form(form_class, family):
@@ -190,11 +190,12 @@ def thread(family, thread_id):
                 case_services.use_form_token(form.form_token.data, current_user, message)
                 flash("Message sent", "success")
                 return redirect(url_for(".thread", family_id=family.id, thread_id=record.id))
-    rows = [(m, decide(m)) for m in queries.thread_messages(record)]
+    page = queries.thread_messages_page(record, page=request.args.get("page", type=int))
+    rows = [(m, decide(m)) for m in page.items]
     subject_decision = decide(record)
     return _render("teamwork/thread.html", family, "messages",
                    page_title="Discussion" if not subject_decision else record.subject, thread=record,
-                   subject_decision=subject_decision, rows=rows, form=form, withheld=withheld)
+                   subject_decision=subject_decision, rows=rows, page=page, form=form, withheld=withheld)
 
 
 # --- meetings -----------------------------------------------------------------------------------------

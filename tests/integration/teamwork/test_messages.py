@@ -90,3 +90,36 @@ def test_a_thread_of_another_family_is_404(app, team, factory):
     db.session.commit()
     kw = client_for(app, team.key_worker)
     assert kw.get(f"/families/{team.family.id}/messages/{message.thread_id}").status_code == 404
+
+
+def test_discussions_are_paged(app, team):
+    """22 discussions: 20 on the first page (latest activity first), 2 on the second, with the shared pager."""
+    for n in range(1, 23):
+        services.start_thread(team.family, subject=f"Topic {n:02d}", body="Hello", category="case_note",
+                              actor=team.key_worker)
+    db.session.commit()
+    kw = client_for(app, team.key_worker)
+    url = f"/families/{team.family.id}/messages"
+    first = kw.get(url).get_data(as_text=True)
+    assert "Topic 22" in first and "Topic 03" in first and "Topic 02" not in first
+    assert "Discussions 1 to 20 of 22" in first and "govuk-pagination" in first and f"{url}?page=2" in first
+    second = kw.get(f"{url}?page=2").get_data(as_text=True)
+    assert "Topic 02" in second and "Topic 01" in second and "Topic 03" not in second
+    assert "1 message." in second
+
+
+def test_a_long_discussion_opens_on_its_newest_messages(app, team):
+    first = services.start_thread(team.family, subject="Long", body="Message 01", category="case_note",
+                                  actor=team.key_worker)
+    for n in range(2, 28):  # 27 messages: 25 on page 1, 2 on page 2
+        services.reply(first.thread, body=f"Message {n:02d}", category="case_note", actor=team.key_worker)
+    db.session.commit()
+    kw = client_for(app, team.key_worker)
+    url = f"/families/{team.family.id}/messages/{first.thread_id}"
+    newest = kw.get(url).get_data(as_text=True)
+    assert "Message 27" in newest and "Message 26" in newest and "Message 25" not in newest
+    assert "Messages 26 to 27 of 27" in newest and f"{url}?page=1" in newest
+    assert "Reply" in newest
+    oldest = kw.get(f"{url}?page=1").get_data(as_text=True)
+    assert "Message 01" in oldest and "Message 25" in oldest and "Message 26" not in oldest
+    assert kw.get(f"{url}?page=9").status_code == 200  # past the end: an empty page, not an error

@@ -7,6 +7,7 @@ plan shows them and keeps their agency, due date and status; `MeetingAction` add
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from app import audit
 from app.auth.models import User
@@ -253,8 +254,28 @@ def add_meeting_action(meeting: Meeting, *, action, owner_user_id, due_on: date 
 
 
 def notify_overdue_actions(today: date | None = None) -> int:
-    """Tell each owner once about each of their meeting actions that is past its due date (a system job)."""
+    """Tell each owner once about each of their actions that is past its due date (a system job): a meeting
+    action's owner, and for a plan action from no meeting, the family's lead practitioner when their agency
+    owns it (the same actions "My tasks" lists as theirs)."""
     today = today or today_london()
+    made = _notify_overdue_meeting_actions(today)
+    lead = aliased(User)
+    rows = db.session.execute(
+        select(PlanGoal.id, Family.lead_practitioner_id, PlanGoal.family_id, PlanGoal.due_on, Family.reference)
+        .join(Family, Family.id == PlanGoal.family_id).join(lead, lead.id == Family.lead_practitioner_id)
+        .outerjoin(MeetingAction, MeetingAction.plan_goal_id == PlanGoal.id)
+        .where(PlanGoal.due_on < today, PlanGoal.status.in_(OPEN_GOAL_STATUSES), MeetingAction.id.is_(None),
+               PlanGoal.owner_agency_id == lead.agency_id)
+        .order_by(PlanGoal.id)).all()
+    for goal_id, lead_id, family_id, due_on, reference in rows:
+        made += notify(lead_id, "action_overdue", ("plan_goal", goal_id),
+                       f"An action of yours for family {reference} is overdue",
+                       dedupe_key=f"plan_action_overdue:{goal_id}:{due_on.isoformat()}",
+                       url=family_path(family_id, "plan"), family_id=family_id) is not None
+    return made
+
+
+def _notify_overdue_meeting_actions(today: date) -> int:
     rows = db.session.execute(
         select(MeetingAction.id, MeetingAction.owner_user_id, MeetingAction.family_id, PlanGoal.due_on,
                Family.reference)

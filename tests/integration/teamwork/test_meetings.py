@@ -118,3 +118,20 @@ def test_minutes_pdf_renders(app, team):
     db.session.commit()
     response = client_for(app, team.key_worker).get(f"/families/{team.family.id}/meetings/{meeting.id}/minutes.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
+
+
+def test_an_overdue_plan_action_notifies_the_lead_practitioner_once(team):
+    """A plan action from no meeting is the lead practitioner's when their agency owns it (as in My tasks)."""
+    from app.cases import services as case_services
+
+    late = today_london() - timedelta(days=2)
+    case_services.add_plan_goal(team.family, action="Ours, late", owner_agency=team.key_worker.agency, due_on=late,
+                                actor=team.key_worker)
+    case_services.add_plan_goal(team.family, action="Police's, late", owner_agency=team.police.agency, due_on=late,
+                                actor=team.key_worker)
+    case_services.add_plan_goal(team.family, action="Ours, not due", owner_agency=team.key_worker.agency,
+                                due_on=today_london(), actor=team.key_worker)
+    assert services.notify_overdue_actions() == 1
+    assert services.notify_overdue_actions() == 0
+    [note] = db.session.scalars(select(Notification).where(Notification.kind == "action_overdue")).all()
+    assert note.user_id == team.key_worker.id and "Ours" not in note.text and note.object_type == "plan_goal"

@@ -84,8 +84,10 @@ class Family(IdMixin, TimestampMixin, db.Model):
         enum_column_type(FamilyStatus, "family_status"), default=FamilyStatus.REFERRED, index=True
     )
     lead_practitioner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    attached_on: Mapped[date | None]
-    closed_on: Mapped[date | None]
+    # Indexed: the claim round picks families closed in its window or attached in its month, and the
+    # dashboard counts them by period, without reading every family.
+    attached_on: Mapped[date | None] = mapped_column(index=True)
+    closed_on: Mapped[date | None] = mapped_column(index=True)
     closure_reason: Mapped[str | None] = mapped_column(sa.String(40))
     # The last reopening: the sustainment clock restarts from here (with the status history).
     reopened_on: Mapped[date | None]

@@ -92,7 +92,7 @@ class Referral(IdMixin, TimestampMixin, db.Model):
     # Triage.
     triaged_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     triaged_at_utc: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    triaged_on: Mapped[date | None]
+    triaged_on: Mapped[date | None] = mapped_column(index=True)  # the dashboard counts triage by period
     decline_reason: Mapped[DeclineReason | None] = mapped_column(enum_column_type(DeclineReason, "decline_reason"))
     triage_note: Mapped[str | None] = mapped_column(sa.Text)
     family_id: Mapped[int | None] = mapped_column(sa.ForeignKey("families.id"), index=True)

@@ -93,7 +93,7 @@ def _register_cli(app):
     from app.api.cli import api_clients_cli
     from app.audit.cli import audit_cli
     from app.auth.cli import users_cli
-    from app.demo.cli import demo_cli
+    from app.demo.cli import demo_cli, synth_command
     from app.framework.cli import framework_cli
     from app.outcomes.cli import outcomes_cli
     from app.referrals.cli import referrals_cli
@@ -102,6 +102,7 @@ def _register_cli(app):
     for group in (audit_cli, users_cli, demo_cli, framework_cli, scheduler_cli, referrals_cli, outcomes_cli):
         app.cli.add_command(group)
     app.cli.add_command(api_clients_cli)
+    app.cli.add_command(synth_command)
     from app.reporting.cli import reports_cli
     app.cli.add_command(reports_cli)
     from app.claims.cli import claims_cli

@@ -49,17 +49,22 @@ def _consent(family, person, ctx, given_on, *, review_on=None, withdrawn_on=None
     db.session.add(consent)
 
 
-def seed_sharing(ctx) -> None:
-    today = ctx.today
-    admin = ctx.users["admin@demo.test"]
-    agreement = Agreement(name="Demo County multi-agency information sharing agreement",
-                          starts_on=today - timedelta(days=400), review_on=today + timedelta(days=330),
-                          created_by_id=admin.id)
+def council_agreement(name: str, today, created_by_id: int) -> Agreement:
+    """The council's multi-agency agreement in force: partners to early help, and case notes back."""
+    agreement = Agreement(name=name, starts_on=today - timedelta(days=400), review_on=today + timedelta(days=330),
+                          created_by_id=created_by_id)
     flows = {(kind.value, "early_help", c, p) for kind, cats in FLOWS_TO_COUNCIL.items() for c in cats
              for p in ("case_coordination", "outcome_evidence")}
     flows |= {("early_help", kind.value, "case_note", "case_coordination") for kind in FLOWS_TO_COUNCIL}
     flows |= {("health", "police", "health", "case_coordination"), ("police", "school", "crime", "case_coordination")}
     agreement.flows = [AgreementFlow(from_kind=f, to_kind=t, category=c, purpose=p) for f, t, c, p in sorted(flows)]
+    return agreement
+
+
+def seed_sharing(ctx) -> None:
+    today = ctx.today
+    admin = ctx.users["admin@demo.test"]
+    agreement = council_agreement("Demo County multi-agency information sharing agreement", today, admin.id)
     expired = Agreement(name="Youth justice protocol 2023 (expired)", starts_on=today - timedelta(days=900),
                         review_on=today - timedelta(days=60), created_by_id=admin.id)
     expired.flows = [AgreementFlow(from_kind="youth_justice", to_kind="early_help", category="crime",

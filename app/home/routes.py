@@ -1,17 +1,37 @@
-"""The home page and the health check."""
+"""The home page, the programme manager's "Programme" page, and the health check."""
 from flask import Blueprint, render_template
+from flask_login import current_user
 from sqlalchemy import text
 
-from app.auth.access import public, signed_in
+from app.auth.access import public, roles_required, signed_in
+from app.auth.models import Role
+from app.common.navigation import group_sections, register_nav_group, user_groups
 from app.extensions import db
 
 bp = Blueprint("home", __name__, template_folder="templates")
+
+# A programme manager reaches thirteen pages; the daily ones stay in the menu (tasks, notifications,
+# search, triage, sharing requests) and the rest are gathered on one page, so the menu fits one row.
+register_nav_group("programme", "Programme", "home.programme", roles=(Role.PROGRAMME_MANAGER,), order=59, members={
+    "Figures and reports": ("reporting.dashboard", "reporting.archive", "claims.index"),
+    "Families and outcomes": ("outcomes.near_misses", "outcomes.sustainment", "outcomes.imports"),
+    "Referrals and sharing": ("referrals.mine", "consent.break_glass_search"),
+    "Reference": ("framework.index",),
+})
 
 
 @bp.route("/")
 @signed_in
 def index():
-    return render_template("home/index.html")
+    groups = [(text, group_sections(current_user, key)) for key, text in user_groups(current_user)]
+    return render_template("home/index.html", groups=groups)
+
+
+@bp.route("/programme")
+@roles_required(Role.PROGRAMME_MANAGER)
+def programme():
+    return render_template("home/group.html", page_title="Programme", sections=group_sections(current_user,
+                                                                                             "programme"))
 
 
 @bp.route("/healthz")

@@ -8,7 +8,14 @@ audits every successful view. Nested objects (an intervention of family 1) are l
 
 List and search queries use `visible_families()`, which applies the policy's SQL filter, so pages are
 full and counts right.
+
+Packages above this one know facts the policy reads as ties (claims: "a claim for this family is in
+a drawn audit sample"; teamwork: "this user's handover is still to write"). They register a
+`TieSource` at app creation, so the facts are loaded here, with the family's other ties, and said in
+SQL in `family_columns()`, without this package importing theirs.
 """
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 import sqlalchemy as sa
@@ -28,6 +35,25 @@ from app.sharing import queries as sharing_queries
 from app.sharing.policy import Action, FamilyColumns, FamilyTies, Purpose, RecordColumns, Viewer
 
 
+@dataclass(frozen=True)
+class TieSource:
+    """One fact about a family from a higher package: `load(family_id)` gives the value of the
+    `FamilyTies` field `ties_field`; `clause(family_id_column)` gives the `FamilyColumns` builder of
+    the field `columns_field`, its twin in SQL."""
+
+    ties_field: str
+    load: Callable[[int], object]
+    columns_field: str
+    clause: Callable[[sa.ColumnElement], Callable]
+
+
+_TIE_SOURCES: dict[str, TieSource] = {}
+
+
+def register_tie_source(source: TieSource) -> None:
+    _TIE_SOURCES[source.ties_field] = source
+
+
 def current_team_clause(on=None):
     on = on or today_london()
     return (TeamMember.joined_on <= on) & (TeamMember.left_on.is_(None) | (TeamMember.left_on > on))
@@ -44,6 +70,7 @@ def family_columns() -> FamilyColumns:
             TeamMember.family_id == Family.id, TeamMember.agency_id == agency_id, current),
         break_glass_for=sharing_filters.break_glass_for(Family.id, utcnow()),
         plan_agreed=sharing_filters.plan_agreed(Family.id),
+        **{s.columns_field: s.clause(Family.id) for s in _TIE_SOURCES.values()},
     )
 
 
@@ -75,24 +102,29 @@ def record_columns(model, people_table=None, *, whole_family_record=None) -> Rec
     return RecordColumns(
         holding_agency_id=model.holding_agency_id, category=model.category, family_id=model.family_id,
         record_people=record_people, whole_family_record=whole_family_record,
+        extra_sensitive=getattr(model, "extra_sensitive", None),
         family_people=lambda: sa.select(Person.id).where(Person.family_id == model.family_id),
         person_is_child=person_is_child)
 
 
 def content_filter(user, model, people_table=None, *, whole_family_record=None,
-                   purpose: Purpose = Purpose.CASE_COORDINATION):
+                   purpose: Purpose = Purpose.CASE_COORDINATION, action: Action = Action.VIEW_CONTENT):
     """The whole sharing rule as a WHERE clause over a content table joined to `Family`."""
     viewer_ = Viewer.of(user)
     columns = record_columns(model, people_table, whole_family_record=whole_family_record)
     sharing = sharing_filters.sharing_clauses(today_london(), duty_in_force=sharing_queries.duty_to_share_in_force())
     return policy.record_filter(viewer_, family_columns(), holding_agency_id=model.holding_agency_id,
-                                record=columns, sharing=sharing, purpose=purpose,
-                                extra_sensitive_roles=sharing_queries.extra_sensitive_roles())
+                                record=columns, sharing=sharing, purpose=purpose, action=action)
 
 
-def visible_families(user):
+def family_filter(user, purpose: Purpose = Purpose.CASE_COORDINATION):
+    """The policy's WHERE clause over `Family`: true for the families `user` may open for `purpose`."""
+    return policy.family_filter(Viewer.of(user), family_columns(), purpose)
+
+
+def visible_families(user, purpose: Purpose = Purpose.CASE_COORDINATION):
     """A select of the families `user` may open, for lists and searches to refine and paginate."""
-    return select(Family).where(policy.family_filter(Viewer.of(user), family_columns()))
+    return select(Family).where(family_filter(user, purpose))
 
 
 def family_ties(family: Family) -> FamilyTies:
@@ -114,6 +146,7 @@ def family_ties(family: Family) -> FamilyTies:
         person_ids=frozenset(p.id for p in people),
         child_ids=frozenset(p.id for p in people if _is_child(p, on)),
         **sharing_queries.family_sharing_facts(family.id, on, utcnow()),
+        **{s.ties_field: s.load(family.id) for s in _TIE_SOURCES.values()},
     )
 
 
@@ -131,10 +164,9 @@ def load_family(user, family_id: int, action: Action = Action.OPEN_FAMILY,
     if family is None:
         abort(404)
     ties = family_ties(family)
-    viewer = Viewer.of(user)
-    decision = policy.may_open_family(viewer, ties)
-    if decision and action != Action.OPEN_FAMILY:
-        decision = policy.decide(viewer, action, policy.RecordFacts(ties, user.agency_id, "case_note"), purpose)
+    # The family itself, as a record of the viewer's own agency: OPEN_FAMILY, WORK_ON_FAMILY and
+    # WRITE_HANDOVER are decided on the viewer's ties alone.
+    decision = policy.decide(Viewer.of(user), action, policy.RecordFacts(ties, user.agency_id, "case_note"), purpose)
     if not decision:
         audit.record_refusal("FamilyAccessRefused", object_type="family", object_id=family.id, family_id=family.id,
                              purpose=purpose.value, reason=decision.reason, action_requested=action.value)

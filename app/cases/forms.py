@@ -256,6 +256,14 @@ def _category_choices():
     return choices([("", "Select a category"), *DataCategory.choices()])
 
 
+def extra_sensitive_field():
+    return BooleanField(
+        "Extra-sensitive: police intelligence or a third-party statement", widget=GovCheckboxInput(),
+        description="Only your agency, the lead practitioner and information governance officers will see what it "
+                    "says. It is never put in a printed document or an export, and break-glass access does not "
+                    "open it.")
+
+
 class InterventionForm(FlaskForm):
     type_id = SelectField("Type of work", widget=GovSelect(), coerce=_id_or_none, choices=[],
                           validators=[InputRequired("Select the type of work")])
@@ -273,12 +281,13 @@ class InterventionForm(FlaskForm):
     category = SelectField("Data category", widget=GovSelect(), coerce=_code, choices=_category_choices(),
                            validators=[InputRequired("Select the data category")],
                            description="Decides who may see this record")
+    extra_sensitive = extra_sensitive_field()
     submit = SubmitField("Save intervention", widget=GovSubmitInput())
     form_token = HiddenField()
 
     def record_data(self) -> dict:
         return {name: self[name].data for name in (
-            "type_id", "occurred_on", "duration_minutes", "summary", "category", "person_ids")}
+            "type_id", "occurred_on", "duration_minutes", "summary", "category", "person_ids", "extra_sensitive")}
 
 
 class DeleteInterventionForm(FlaskForm):
@@ -295,6 +304,7 @@ class CaseNoteForm(FlaskForm):
     category = SelectField("Data category", widget=GovSelect(), coerce=_code, choices=_category_choices(),
                            validators=[InputRequired("Select the data category")],
                            description="Decides who may see this note")
+    extra_sensitive = extra_sensitive_field()
     submit = SubmitField("Save note", widget=GovSubmitInput())
     form_token = HiddenField()
 

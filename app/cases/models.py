@@ -388,6 +388,9 @@ class Intervention(IdMixin, TimestampMixin, db.Model):
     duration_minutes: Mapped[int]
     summary: Mapped[str] = mapped_column(sa.Text)
     category: Mapped[DataCategory] = mapped_column(enum_column_type(DataCategory, "data_category"))
+    # Police intelligence or a third-party statement: app.sharing.policy shows it to the holding agency, the
+    # lead practitioner and IG officers only, never under break-glass, never in a generated document.
+    extra_sensitive: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     updated_at_utc: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -433,6 +436,7 @@ class CaseNote(IdMixin, TimestampMixin, db.Model):
     holding_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
     category: Mapped[DataCategory] = mapped_column(enum_column_type(DataCategory, "data_category"))
     body: Mapped[str] = mapped_column(sa.Text)
+    extra_sensitive: Mapped[bool] = mapped_column(default=False, server_default=sa.false())  # as Intervention's
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     holding_agency = relationship("Agency")

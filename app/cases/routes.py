@@ -645,7 +645,7 @@ def new_intervention(family):
             return redirect(url_for(".interventions", family_id=family.id))
     return _form_page(family, form, title="Record an intervention", tab="interventions",
                       fields=["type_id", "agency_id", "person_ids", "occurred_on", "duration_minutes", "summary",
-                              "category"], back=url_for(".interventions", family_id=family.id))
+                              "category", "extra_sensitive"], back=url_for(".interventions", family_id=family.id))
 
 
 def _load_intervention(family, intervention_id, *, for_change=False):
@@ -685,7 +685,7 @@ def edit_intervention(family, intervention_id):
             return redirect(url_for(".intervention", family_id=family.id, intervention_id=record.id))
     return _form_page(family, form, title="Change an intervention", tab="interventions",
                       fields=["type_id", "agency_id", "person_ids", "occurred_on", "duration_minutes", "summary",
-                              "category"],
+                              "category", "extra_sensitive"],
                       back=url_for(".intervention", family_id=family.id, intervention_id=record.id))
 
 
@@ -729,14 +729,16 @@ def new_note(family):
     if form.validate_on_submit():
         try:
             note = services.add_case_note(family, body=form.body.data, category=form.category.data,
-                                          person_ids=form.person_ids.data, actor=current_user)
+                                          person_ids=form.person_ids.data, extra_sensitive=form.extra_sensitive.data,
+                                          actor=current_user)
         except services.CaseValidationError as refusal:
             show_errors(form, refusal)
         else:
             services.use_form_token(form.form_token.data, current_user, note)
             flash("Note saved", "success")
             return redirect(url_for(".notes", family_id=family.id))
-    return _form_page(family, form, title="Add a case note", tab="notes", fields=["body", "person_ids", "category"],
+    return _form_page(family, form, title="Add a case note", tab="notes",
+                      fields=["body", "person_ids", "category", "extra_sensitive"],
                       back=url_for(".notes", family_id=family.id))
 
 

@@ -596,7 +596,7 @@ def _intervention_fields(family, errors, *, type_id, agency, occurred_on, durati
 
 
 def record_intervention(family: Family, *, type_id, agency, occurred_on, duration_minutes, summary, category,
-                        person_ids=(), actor) -> Intervention:
+                        person_ids=(), extra_sensitive=False, actor) -> Intervention:
     errors = {}
     kind, summary, category, people = _intervention_fields(
         family, errors, type_id=type_id, agency=agency, occurred_on=occurred_on, duration_minutes=duration_minutes,
@@ -605,11 +605,13 @@ def record_intervention(family: Family, *, type_id, agency, occurred_on, duratio
         raise InvalidRecord(errors)
     intervention = Intervention(family_id=family.id, type=kind, agency=agency, holding_agency_id=actor.agency_id,
                                 occurred_on=occurred_on, duration_minutes=duration_minutes, summary=summary,
-                                category=category, recorded_by_id=actor.id, people=people)
+                                category=category, extra_sensitive=bool(extra_sensitive), recorded_by_id=actor.id,
+                                people=people)
     db.session.add(intervention)
     db.session.flush()
     audit.record("InterventionRecorded", actor=actor, object_type="intervention", object_id=intervention.id,
-                 family_id=family.id, type=kind.code, category=category.value)
+                 family_id=family.id, type=kind.code, category=category.value,
+                 extra_sensitive=intervention.extra_sensitive)
     return intervention
 
 
@@ -618,7 +620,7 @@ class InterventionDeleted(CaseError):
 
 
 def edit_intervention(intervention: Intervention, *, type_id, agency, occurred_on, duration_minutes, summary,
-                      category, person_ids=(), actor) -> Intervention:
+                      category, person_ids=(), extra_sensitive=None, actor) -> Intervention:
     """Change an intervention; the version before the change is kept."""
     if intervention.deleted_at_utc is not None:
         raise InterventionDeleted("This intervention was deleted and can no longer be changed")
@@ -638,11 +640,14 @@ def edit_intervention(intervention: Intervention, *, type_id, agency, occurred_o
     intervention.type, intervention.agency, intervention.occurred_on = kind, agency, occurred_on
     intervention.duration_minutes, intervention.summary, intervention.category = duration_minutes, summary, category
     intervention.people = people
+    if extra_sensitive is not None:  # None: left as it was
+        intervention.extra_sensitive = bool(extra_sensitive)
     intervention.version += 1
     intervention.recorded_by_id, intervention.updated_at_utc = actor.id, utcnow()
     db.session.flush()
     audit.record("InterventionChanged", actor=actor, object_type="intervention", object_id=intervention.id,
-                 family_id=intervention.family_id, version=intervention.version)
+                 family_id=intervention.family_id, version=intervention.version,
+                 extra_sensitive=intervention.extra_sensitive)
     return intervention
 
 
@@ -662,7 +667,7 @@ def delete_intervention(intervention: Intervention, *, reason, actor) -> Interve
     return intervention
 
 
-def add_case_note(family: Family, *, body, category, person_ids=(), actor) -> CaseNote:
+def add_case_note(family: Family, *, body, category, person_ids=(), extra_sensitive=False, actor) -> CaseNote:
     errors = {}
     body = _long_text(errors, "body", body, required_message="Enter the note", limit=SUMMARY_LIMIT, words="The note")
     category = _category(errors, category)
@@ -670,11 +675,11 @@ def add_case_note(family: Family, *, body, category, person_ids=(), actor) -> Ca
     if errors:
         raise InvalidRecord(errors)
     note = CaseNote(family_id=family.id, holding_agency_id=actor.agency_id, category=category, body=body,
-                    recorded_by_id=actor.id, people=people)
+                    extra_sensitive=bool(extra_sensitive), recorded_by_id=actor.id, people=people)
     db.session.add(note)
     db.session.flush()
     audit.record("CaseNoteAdded", actor=actor, object_type="case_note", object_id=note.id, family_id=family.id,
-                 category=category.value)
+                 category=category.value, extra_sensitive=note.extra_sensitive)
     return note
 
 

@@ -43,12 +43,13 @@ def facts_of(ties: FamilyTies, record, *, person_ids=None, whole_family_record=F
                        ref=(table, getattr(record, "id", None)) if table else None)
 
 
-def content_decision(viewer: Viewer, facts: RecordFacts,
-                     purpose: Purpose = Purpose.CASE_COORDINATION) -> Decision:
+def content_decision(viewer: Viewer, facts: RecordFacts, purpose: Purpose = Purpose.CASE_COORDINATION,
+                     action: Action = Action.VIEW_CONTENT) -> Decision:
     """The policy's answer. Every answer about another agency's record, shown or withheld, is audited
     with its basis (security.md, "Audit"): gathered through the request and written as one event
-    before the request's commit, so a page's cost does not grow with what it shows."""
-    decision = policy.decide(viewer, Action.VIEW_CONTENT, facts, purpose)
+    before the request's commit, so a page's cost does not grow with what it shows. Generated
+    documents and exports ask with `Action.PUT_IN_DOCUMENT`, which never carries extra-sensitive content."""
+    decision = policy.decide(viewer, action, facts, purpose)
     if has_request_context():
         _note_decision(viewer, facts, purpose, decision)
     return decision

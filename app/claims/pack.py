@@ -2,8 +2,10 @@
 condition, needs and their evidence, assessment and plan summary, chronology and the snapshot hash.
 
 Built for the person who asks, through the sharing policy with the purpose `claim_assurance`: each need,
-piece of evidence, assessment and plan is shown only when `content_decision` allows it, otherwise the
-withheld sentence says who holds it and why. Codes, dates and references (the claim and its snapshot) are
+piece of evidence, assessment and plan is shown only when `content_decision` allows it to go into a
+document (an internal auditor has the policy's claim-sample tie to a family whose claim is in a drawn
+sample; extra-sensitive content never goes into a pack), otherwise the withheld sentence says who holds
+it and why. Codes, dates and references (the claim and its snapshot) are
 what internal audit sees of every claim in a round."""
 import json
 from dataclasses import replace
@@ -25,7 +27,7 @@ from app.outcomes.dates import long_date
 from app.outcomes.facts_builder import build_facts
 from app.outcomes.models import Evidence
 from app.outcomes.rules import RuleSetError, rule_set_for
-from app.sharing.policy import Purpose
+from app.sharing.policy import Action, Purpose
 
 PURPOSE = Purpose.CLAIM_ASSURANCE
 
@@ -57,7 +59,7 @@ def pack_context(claim: Claim, user) -> dict:
     claimed = json.loads(snapshot.body)["conditions"] if snapshot else claim.conditions
 
     def shown(record, what, **kwargs):
-        decision = content_decision(who, facts_of(ties, record, **kwargs), PURPOSE)
+        decision = content_decision(who, facts_of(ties, record, **kwargs), PURPOSE, Action.PUT_IN_DOCUMENT)
         if decision:
             return None
         return withheld_text(what, agencies.get(record.holding_agency_id, "another agency"), record.category,

@@ -6,6 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
+from app.cases.access import TieSource
 from app.cases.models import Family
 from app.claims import rounds
 from app.claims.models import Claim, ClaimRound, ClaimStatus, ClaimTarget, RoundStatus
@@ -17,6 +18,22 @@ from app.outcomes.facts_builder import build_facts_many
 from app.outcomes.rules import RuleSetError, rule_set_for
 
 PER_PAGE = 25
+
+
+# --- the claim_assurance tie: a family whose claim is in a drawn internal audit sample -------------------------
+
+def _in_drawn_sample(family_id_column):
+    # `sampled` is set only when an auditor draws the round's sample: every internal auditor may check it.
+    return sa.exists().where(Claim.family_id == family_id_column, Claim.sampled.is_(True)).correlate_except(Claim)
+
+
+def family_in_claim_sample(family_id: int) -> bool:
+    return bool(db.session.scalar(sa.select(_in_drawn_sample(family_id))))
+
+
+CLAIM_SAMPLE_TIE = TieSource(ties_field="in_claim_sample", load=family_in_claim_sample,
+                             columns_field="in_claim_sample",
+                             clause=lambda family_id_column: lambda: _in_drawn_sample(family_id_column))
 
 
 def rounds_page(page: int):

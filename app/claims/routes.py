@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app import audit
 from app.auth.access import require_recent_mfa, roles_required
 from app.auth.models import Role
+from app.cases.access import register_tie_source
 from app.cases.models import Family
 from app.cases.services import form_token_used, new_form_token, use_form_token
 from app.claims import exports, forms, pack, queries, rounds, services
@@ -38,6 +39,7 @@ register_nav("Claims", "claims.index", roles=READERS, order=65, match=("claims."
 def _register(state):
     claim_jobs.register()
     register_facts_provider(services.claims_facts_provider)
+    register_tie_source(queries.CLAIM_SAMPLE_TIE)
 
 
 def _page():

@@ -23,6 +23,7 @@ from app.reporting import charts, exports, forms, queries, reports, services
 from app.reporting.models import ArchivedReport, NisOptOut, ReportSchedule
 from app.reporting.periods import parse_period, period_containing
 from app.sharing.export_limit import limited_export
+from app.sharing.policy import Action
 
 bp = Blueprint("reporting", __name__, url_prefix="/reports", template_folder="templates")
 
@@ -300,7 +301,9 @@ def opt_out_new():
 # --- a family's progress summary --------------------------------------------------------------------------------
 
 def _decide(record, *, whole_family=False):
-    return content_decision(viewer(), facts_of(g.family_ties, record, whole_family_record=whole_family))
+    # A generated document: never extra-sensitive content, whoever asks.
+    return content_decision(viewer(), facts_of(g.family_ties, record, whole_family_record=whole_family),
+                            action=Action.PUT_IN_DOCUMENT)
 
 
 def _withheld(what, record, decision):

@@ -12,15 +12,20 @@ EXISTS-builders from the packages that own the tables, so this module never impo
 
 The rule. A viewer may open a family with a legitimate relationship (lead practitioner, named on the
 team, a designated lead of a team agency, a live break-glass grant; programme managers see the
-operational picture of every family). They see a record's content when:
+operational picture of every family; an internal auditor, for the purpose `claim_assurance` only, a
+family whose claim is in a drawn audit sample). The outgoing lead practitioner, while their handover
+is still to write, may write it (that one action, nothing else). They see a record's content when:
 - their agency holds it (an agency always sees what it recorded), or
 - it is the whole-family assessment or plan, they have a close relationship, and the family's
   agreement to the plan stands, or
 - rule 1: an agreement in force lets the record's category flow from the holding agency's kind to the
   viewer's agency's kind for the purpose; and rule 2: every person the record concerns is covered by a
   basis (their current consent, a duty-to-share decision about a child, a safeguarding basis or an
-  answered request), or the viewer holds a break-glass grant for the family.
-Extra-sensitive records are hidden from every role but those named, and never shown under break-glass.
+  answered request), or the viewer holds a break-glass grant for the family; or
+- they audit the family's sampled claim (public task, not consent: the content of every record).
+Extra-sensitive records (police intelligence, a third-party statement) are shown only to the holding
+agency's own users, the family's lead practitioner and IG officers, never under break-glass and never
+in a generated document or export (`Action.PUT_IN_DOCUMENT`); the rest of the rule still applies.
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,7 +49,12 @@ SHARING_PURPOSES = (Purpose.CASE_COORDINATION, Purpose.OUTCOME_EVIDENCE)
 class Action(StrEnum):
     OPEN_FAMILY = "open_family"  # the operational picture: reference, names, status, dates, counts
     VIEW_CONTENT = "view_content"  # what a record says
+    PUT_IN_DOCUMENT = "put_in_document"  # what a record says, in a generated PDF or an export
     WORK_ON_FAMILY = "work_on_family"  # add interventions, notes, plan entries
+    WRITE_HANDOVER = "write_handover"  # the outgoing lead practitioner's handover note
+
+
+CONTENT_ACTIONS = (Action.VIEW_CONTENT, Action.PUT_IN_DOCUMENT)
 
 
 class Tie(StrEnum):
@@ -55,6 +65,8 @@ class Tie(StrEnum):
     DESIGNATED_LEAD = "designated_lead"
     BREAK_GLASS = "break_glass"
     PROGRAMME_MANAGER = "programme_manager"
+    CLAIM_SAMPLE = "claim_sample"  # an internal auditor, for claim_assurance, of a family in a drawn sample
+    OUTGOING_LEAD = "outgoing_lead"  # the lead practitioner replaced, while their handover is open
 
 
 class BasisKind(StrEnum):
@@ -66,8 +78,13 @@ class BasisKind(StrEnum):
 
 # Roles by their codes (app.auth.models.Role values), so this module stays plain data.
 PROGRAMME_MANAGER = "programme_manager"
+INTERNAL_AUDITOR = "internal_auditor"
+IG_OFFICER = "ig_officer"
 WORKING_ROLES = frozenset({"key_worker", "practitioner", "programme_manager"})
 CLOSE_TIES = frozenset({Tie.LEAD_PRACTITIONER, Tie.TEAM_MEMBER, Tie.DESIGNATED_LEAD})
+# Ties that let a user look but never record work on the family.
+LOOK_ONLY = {Tie.PROGRAMME_MANAGER: "oversight_only", Tie.BREAK_GLASS: "break_glass_read_only",
+             Tie.CLAIM_SAMPLE: "claim_assurance_read_only"}
 
 
 @dataclass(frozen=True)
@@ -153,7 +170,8 @@ class FamilyTies:
     break_glass_user_ids: frozenset = field(default_factory=frozenset)  # users with a live grant
     plan_agreed: bool = True  # the family's agreement to the plan, recorded at attachment, not withdrawn
     duty_to_share_in_force: bool = False  # a council setting, off until commencement
-    extra_sensitive_roles: frozenset = field(default_factory=frozenset)
+    in_claim_sample: bool = False  # a claim for the family is in an internal audit sample already drawn
+    outgoing_lead_ids: frozenset = field(default_factory=frozenset)  # replaced leads whose handover is open
     on: date | None = None  # the day the facts are read for (None: today, by the machine's clock)
 
 
@@ -182,8 +200,10 @@ class Decision:
         return self.allowed
 
 
-def tie_to_family(viewer: Viewer, ties: FamilyTies) -> Tie | None:
+def tie_to_family(viewer: Viewer, ties: FamilyTies, purpose=Purpose.CASE_COORDINATION) -> Tie | None:
     """The viewer's legitimate relationship with the family, the strongest first, or None."""
+    if viewer.role == INTERNAL_AUDITOR:
+        return Tie.CLAIM_SAMPLE if ties.in_claim_sample and purpose == Purpose.CLAIM_ASSURANCE else None
     if viewer.role not in WORKING_ROLES:
         return None
     if ties.lead_practitioner_id == viewer.user_id:
@@ -199,8 +219,8 @@ def tie_to_family(viewer: Viewer, ties: FamilyTies) -> Tie | None:
     return None
 
 
-def may_open_family(viewer: Viewer, ties: FamilyTies) -> Decision:
-    tie = tie_to_family(viewer, ties)
+def may_open_family(viewer: Viewer, ties: FamilyTies, purpose=Purpose.CASE_COORDINATION) -> Decision:
+    tie = tie_to_family(viewer, ties, purpose)
     if tie is None:
         return Decision(False, "no_relationship")
     return Decision(True, tie.value, tie)
@@ -241,24 +261,46 @@ def basis_for_person(viewer: Viewer, record: RecordFacts, purpose, person_id: in
     return None
 
 
+def may_write_handover(viewer: Viewer, ties: FamilyTies) -> Decision:
+    """Only the replaced lead practitioner writes the handover, and only while it is still to write: the
+    change of lead may have ended every other tie, so this one is its own."""
+    if viewer.role in WORKING_ROLES and viewer.user_id in ties.outgoing_lead_ids:
+        return Decision(True, Tie.OUTGOING_LEAD.value, Tie.OUTGOING_LEAD, basis=Tie.OUTGOING_LEAD.value)
+    return Decision(False, "no_open_handover", tie_to_family(viewer, ties))
+
+
+def may_read_extra_sensitive(viewer: Viewer, record: RecordFacts, tie: Tie, action: Action) -> bool:
+    """The holding agency's own users, the family's lead practitioner and IG officers; never under
+    break-glass, and never into a generated document or export."""
+    if action == Action.PUT_IN_DOCUMENT or tie == Tie.BREAK_GLASS:
+        return False
+    return (record.holding_agency_id == viewer.agency_id or tie == Tie.LEAD_PRACTITIONER
+            or viewer.role == IG_OFFICER)
+
+
 def decide(viewer: Viewer, action: Action, record: RecordFacts, purpose: Purpose) -> Decision:
     """May `viewer` do `action` to `record` for `purpose`?"""
-    opened = may_open_family(viewer, record.family)
+    if action == Action.WRITE_HANDOVER:
+        return may_write_handover(viewer, record.family)
+    opened = may_open_family(viewer, record.family, purpose)
     if not opened:
         return opened
     if action == Action.OPEN_FAMILY:
         return opened
     tie = opened.tie
     if action == Action.WORK_ON_FAMILY:
-        # Programme managers oversee; break-glass opens a family to read; recording work needs a place around it.
-        if tie in (Tie.PROGRAMME_MANAGER, Tie.BREAK_GLASS):
-            return Decision(False, "oversight_only" if tie == Tie.PROGRAMME_MANAGER else "break_glass_read_only", tie)
+        # Programme managers oversee, break-glass and audit open a family to read; work needs a place around it.
+        if tie in LOOK_ONLY:
+            return Decision(False, LOOK_ONLY[tie], tie)
         return opened
     ties = record.family
-    if record.extra_sensitive and (viewer.role not in ties.extra_sensitive_roles or tie == Tie.BREAK_GLASS):
+    if record.extra_sensitive and not may_read_extra_sensitive(viewer, record, tie, action):
         return Decision(False, "extra_sensitive", tie, record=record)
     if record.holding_agency_id == viewer.agency_id:
         return Decision(True, "own_agency", tie, basis="own_agency")
+    if tie == Tie.CLAIM_SAMPLE:
+        # Claim assurance rests on public task, not on consent (security.md, rule 3).
+        return Decision(True, "claim_assurance", tie, basis="public_task")
     if record.whole_family_record and tie in CLOSE_TIES and ties.plan_agreed:
         return Decision(True, "whole_family_record", tie, basis="family_agreement")
     if str(purpose) not in SHARING_PURPOSES:
@@ -280,20 +322,26 @@ def reference_decide(viewer: Viewer, action: Action, record: RecordFacts, purpos
     """The rule read plainly from security.md, written separately so a test can hold `decide` to it."""
     ties = record.family
     on = ties.on or date.today()
+    if action == Action.WRITE_HANDOVER:
+        return viewer.role in WORKING_ROLES and viewer.user_id in ties.outgoing_lead_ids
+    auditing = viewer.role == INTERNAL_AUDITOR and purpose == Purpose.CLAIM_ASSURANCE and ties.in_claim_sample
     close = viewer.role in WORKING_ROLES and (
         ties.lead_practitioner_id == viewer.user_id or viewer.user_id in ties.team_user_ids
         or (viewer.is_designated_lead and viewer.agency_id in ties.team_agency_ids))
     glass = viewer.role in WORKING_ROLES and viewer.user_id in ties.break_glass_user_ids
     manager = viewer.role == PROGRAMME_MANAGER
-    if not (close or glass or manager):
+    if not (close or glass or manager or auditing):
         return False
     if action == Action.OPEN_FAMILY:
         return True
     if action == Action.WORK_ON_FAMILY:
         return close
-    if record.extra_sensitive and (viewer.role not in ties.extra_sensitive_roles or (glass and not close)):
-        return False
-    if record.holding_agency_id == viewer.agency_id:
+    if record.extra_sensitive:
+        named = (record.holding_agency_id == viewer.agency_id or viewer.role == IG_OFFICER
+                 or (viewer.role in WORKING_ROLES and ties.lead_practitioner_id == viewer.user_id))
+        if action == Action.PUT_IN_DOCUMENT or not named or (glass and not close):
+            return False
+    if record.holding_agency_id == viewer.agency_id or auditing:
         return True
     if record.whole_family_record and close and ties.plan_agreed:
         return True
@@ -372,6 +420,10 @@ class FamilyColumns:
     break_glass_for: Callable[[int], sa.ColumnElement] | None = None
     # -> true while the family's agreement to the plan stands
     plan_agreed: Callable[[], sa.ColumnElement] | None = None
+    # -> EXISTS a claim for the family in an internal audit sample already drawn
+    in_claim_sample: Callable[[], sa.ColumnElement] | None = None
+    # user id -> EXISTS an ended lead assignment of that user whose handover note is still to write
+    outgoing_lead: Callable[[int], sa.ColumnElement] | None = None
 
 
 @dataclass(frozen=True)
@@ -409,11 +461,21 @@ def _close_tie_clause(viewer: Viewer, columns: FamilyColumns) -> sa.ColumnElemen
 
 
 def _break_glass_clause(viewer: Viewer, columns: FamilyColumns) -> sa.ColumnElement:
-    return columns.break_glass_for(viewer.user_id) if columns.break_glass_for is not None else sa.false()
+    return _optional(columns.break_glass_for, viewer.user_id)
 
 
-def family_filter(viewer: Viewer, columns: FamilyColumns) -> sa.ColumnElement:
-    """A WHERE clause true exactly for the families `may_open_family` allows."""
+def _optional(builder, *args) -> sa.ColumnElement:
+    return builder(*args) if builder is not None else sa.false()
+
+
+def family_filter(viewer: Viewer, columns: FamilyColumns, purpose: Purpose = Purpose.CASE_COORDINATION,
+                  action: Action = Action.OPEN_FAMILY) -> sa.ColumnElement:
+    """A WHERE clause true exactly for the families `may_open_family` allows (or, for `WRITE_HANDOVER`,
+    `may_write_handover`)."""
+    if action == Action.WRITE_HANDOVER:
+        return _optional(columns.outgoing_lead, viewer.user_id) if viewer.role in WORKING_ROLES else sa.false()
+    if viewer.role == INTERNAL_AUDITOR:
+        return _optional(columns.in_claim_sample) if purpose == Purpose.CLAIM_ASSURANCE else sa.false()
     if viewer.role not in WORKING_ROLES:
         return sa.false()
     if viewer.role == PROGRAMME_MANAGER:
@@ -424,11 +486,20 @@ def family_filter(viewer: Viewer, columns: FamilyColumns) -> sa.ColumnElement:
 def record_filter(viewer: Viewer, columns: FamilyColumns, *, holding_agency_id: sa.ColumnElement,
                   whole_family_record: sa.ColumnElement | None = None, record: RecordColumns | None = None,
                   sharing: SharingClauses | None = None, purpose: Purpose = Purpose.CASE_COORDINATION,
-                  extra_sensitive_roles: frozenset = frozenset()) -> sa.ColumnElement:
-    """A WHERE clause true exactly for the records whose content `decide(VIEW_CONTENT)` allows.
+                  action: Action = Action.VIEW_CONTENT) -> sa.ColumnElement:
+    """A WHERE clause true exactly for the records whose content `decide(action)` allows (`VIEW_CONTENT`
+    or `PUT_IN_DOCUMENT`).
 
     With only `holding_agency_id` (and `whole_family_record`) it is the narrow rule: own agency and
     the whole-family records. Given `record` and `sharing` it is the whole rule."""
+    sensitive = record.extra_sensitive if record is not None else None
+    if viewer.role == INTERNAL_AUDITOR:
+        # Claim assurance: every record of a sampled family; extra-sensitive ones only its own agency's, on screen.
+        allowed = family_filter(viewer, columns, purpose)
+        if sensitive is not None:
+            readable = holding_agency_id == viewer.agency_id if action == Action.VIEW_CONTENT else sa.false()
+            allowed = sa.and_(allowed, sa.or_(sensitive.is_(False), readable))
+        return allowed
     if viewer.role not in WORKING_ROLES:
         return sa.false()
     close = _close_tie_clause(viewer, columns)
@@ -444,11 +515,10 @@ def record_filter(viewer: Viewer, columns: FamilyColumns, *, holding_agency_id: 
         rule2 = sa.or_(_break_glass_clause(viewer, columns),
                        sharing.every_person_covered(record, viewer, purpose))
         content.append(sa.and_(rule1, rule2))
-    allowed = sa.and_(family_filter(viewer, columns), sa.or_(*content))
-    sensitive = record.extra_sensitive if record is not None else None
+    allowed = sa.and_(family_filter(viewer, columns, purpose), sa.or_(*content))
     if sensitive is not None:
-        if viewer.role in extra_sensitive_roles:
-            allowed = sa.and_(allowed, sa.or_(sensitive.is_(False), sa.not_(glass)))
-        else:
-            allowed = sa.and_(allowed, sensitive.is_(False))
+        # may_read_extra_sensitive: own agency or the lead practitioner, not under break-glass, not in a document
+        named = sa.or_(holding_agency_id == viewer.agency_id, columns.lead_practitioner_id == viewer.user_id)
+        readable = sa.and_(sa.not_(glass), named) if action == Action.VIEW_CONTENT else sa.false()
+        allowed = sa.and_(allowed, sa.or_(sensitive.is_(False), readable))
     return allowed

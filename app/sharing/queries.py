@@ -28,10 +28,6 @@ def duty_to_share_in_force() -> bool:
     return bool(current_app.config["DUTY_TO_SHARE_IN_FORCE"])
 
 
-def extra_sensitive_roles() -> frozenset:
-    return frozenset(current_app.config["EXTRA_SENSITIVE_ROLES"])
-
-
 def break_glass_hours() -> int:
     return int(current_app.config["BREAK_GLASS_HOURS"])
 
@@ -101,7 +97,6 @@ def family_sharing_facts(family_id: int, on: date, now: datetime) -> dict:
         "break_glass_user_ids": live_grant_user_ids(family_id, now),
         "plan_agreed": plan_agreed(consents),
         "duty_to_share_in_force": duty_to_share_in_force(),
-        "extra_sensitive_roles": extra_sensitive_roles(),
         "on": on,
     }
 

@@ -3,7 +3,8 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.cases.models import Family
+from app.cases.access import TieSource
+from app.cases.models import Family, LeadAssignment
 from app.extensions import db
 from app.teamwork.models import (
     Document,
@@ -18,6 +19,27 @@ from app.teamwork.models import (
 
 PER_PAGE = 20
 MESSAGES_PER_PAGE = 25
+
+
+# --- the outgoing lead tie: a replaced lead practitioner whose handover note is still to write ---------------
+
+def _handover_open(family_id_column, user_id=None):
+    """An ended lead assignment (of `user_id`, when given) for the family with no handover note yet."""
+    clauses = [LeadAssignment.family_id == family_id_column, LeadAssignment.ended_on.is_not(None),
+               ~sa.exists().where(HandoverNote.lead_assignment_id == LeadAssignment.id)]
+    if user_id is not None:
+        clauses.append(LeadAssignment.user_id == user_id)
+    return clauses
+
+
+def outgoing_lead_ids(family_id: int) -> frozenset:
+    return frozenset(db.session.scalars(select(LeadAssignment.user_id).where(*_handover_open(family_id))))
+
+
+OUTGOING_LEAD_TIE = TieSource(
+    ties_field="outgoing_lead_ids", load=outgoing_lead_ids, columns_field="outgoing_lead",
+    clause=lambda family_id_column: lambda user_id: sa.exists().where(
+        *_handover_open(family_id_column, user_id)).correlate_except(LeadAssignment, HandoverNote))
 
 
 def threads_page(family: Family, *, page=1):

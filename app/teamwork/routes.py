@@ -5,21 +5,19 @@ Family pages are declared with `family_access(...)`; nested objects are loaded w
 every content record is shown only where the sharing policy allows (`content_decision`), otherwise as
 withheld with the agency that holds it and why. Writes need WORK_ON_FAMILY.
 """
-from functools import wraps
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app import audit
-from app.auth.access import object_access, signed_in
+from app.auth.access import signed_in
 from app.auth.models import User
 from app.cases import queries as case_queries
 from app.cases import services as case_services
-from app.cases.access import family_access, family_ties, get_child_or_404, viewer
+from app.cases.access import family_access, get_child_or_404, register_tie_source, viewer
 from app.cases.form_flow import already_sent, fresh_token, show_errors
 from app.cases.forms import choices
-from app.cases.models import Family
 from app.cases.tabs import register_tab, tabs_for
 from app.cases.timeline import register_provider
 from app.cases.visibility import content_decision, facts_of, withheld_text
@@ -30,7 +28,7 @@ from app.common.tasks import task_count, tasks_for
 from app.common.time import today_london
 from app.common.uploads import send_stored_file
 from app.extensions import db
-from app.sharing.policy import Action, Decision, Tie
+from app.sharing.policy import Action, Tie
 from app.teamwork import forms, queries, services
 from app.teamwork.models import Document, DocumentVersion, HandoverNote, Meeting, MessageThread
 from app.teamwork.tasks import register_teamwork_tasks
@@ -48,6 +46,7 @@ register_tab("documents", "Documents", "teamwork.documents", order=95)
 for _provider in PROVIDERS:
     register_provider(_provider)
 register_teamwork_tasks()
+register_tie_source(queries.OUTGOING_LEAD_TIE)
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -70,9 +69,9 @@ def _form_page(family, form, *, title, fields, back, tab, upload=False, hint=Non
                    upload=upload, hint=hint)
 
 
-def decide(record):
+def decide(record, action=Action.VIEW_CONTENT):
     """The policy's answer for one teamwork record (its agency, category and people) for the current user."""
-    return content_decision(viewer(), facts_of(g.family_ties, record))
+    return content_decision(viewer(), facts_of(g.family_ties, record), action=action)
 
 
 def withheld(what, record, decision):
@@ -285,8 +284,9 @@ def new_action(family, meeting_id):
 @family_access()
 def minutes_pdf(family, meeting_id):
     record = _load_meeting(family, meeting_id)
-    decision = decide(record)
-    actions = [(a, content_decision(viewer(), facts_of(g.family_ties, a.plan_goal, whole_family_record=True)))
+    decision = decide(record, Action.PUT_IN_DOCUMENT)
+    actions = [(a, content_decision(viewer(), facts_of(g.family_ties, a.plan_goal, whole_family_record=True),
+                                    action=Action.PUT_IN_DOCUMENT))
                for a in record.actions]
     html = render_template("teamwork/pdf/minutes.html", family=family, meeting=record, decision=decision,
                            actions=actions, withheld=withheld, today=today_london(), requested_by=current_user)
@@ -396,26 +396,8 @@ def new_version(family, document_id):
 
 # --- handover -----------------------------------------------------------------------------------------
 
-def outgoing_lead_access(view):
-    """The outgoing lead practitioner may reach the handover form of the family they led, even when the
-    change of lead has ended their relationship with it: that one form, nothing else of the record."""
-
-    @wraps(view)
-    def wrapped(family_id):
-        family = db.session.get(Family, family_id)
-        if family is None or services.handover_due(family, current_user) is None:
-            audit.record_refusal("HandoverRefused", object_type="family", object_id=family_id, family_id=family_id)
-            abort(404)
-        g.family_ties, g.family_decision = family_ties(family), Decision(True, "outgoing_lead")
-        audit.record("FamilyRecordRequested", object_type="family", object_id=family.id, family_id=family.id,
-                     basis="outgoing_lead", endpoint=request.endpoint)
-        return view(family=family)
-
-    return object_access("family: the outgoing lead practitioner writes the handover")(wrapped)
-
-
 @bp.route("/families/<int:family_id>/handover/new", methods=["GET", "POST"])
-@outgoing_lead_access
+@family_access(Action.WRITE_HANDOVER)  # the policy's outgoing-lead tie: this form, nothing else of the record
 def new_handover(family):
     form = forms.HandoverForm()
     if form.validate_on_submit():

@@ -40,7 +40,7 @@ consent_s = st.tuples(st.integers(0, 2), offsets, st.none() | offsets, st.none()
 basis_s = st.tuples(st.sampled_from(["duty_to_share", "safeguarding", "answered_request"]), st.integers(0, 2),
                     st.integers(0, 2), st.sampled_from(CATS), st.sets(st.integers(0, 2), min_size=1),
                     offsets, offsets, st.none() | offsets)
-note_s = st.tuples(st.integers(0, 2), st.sampled_from(CATS), st.sets(st.integers(0, 2), max_size=3))
+note_s = st.tuples(st.integers(0, 2), st.sampled_from(CATS), st.sets(st.integers(0, 2), max_size=3), st.booleans())
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
@@ -48,9 +48,11 @@ note_s = st.tuples(st.integers(0, 2), st.sampled_from(CATS), st.sets(st.integers
        bases=st.lists(basis_s, max_size=3), notes=st.lists(note_s, min_size=1, max_size=6),
        viewer_agency=st.integers(0, 2), role=st.sampled_from(["key_worker", "practitioner", "programme_manager"]),
        lead=st.booleans(), on_team=st.booleans(), designated=st.booleans(), glass=st.booleans(),
-       duty=st.booleans(), purpose=st.sampled_from([Purpose.CASE_COORDINATION, Purpose.OUTCOME_EVIDENCE]))
+       duty=st.booleans(), purpose=st.sampled_from([Purpose.CASE_COORDINATION, Purpose.OUTCOME_EVIDENCE]),
+       action=st.sampled_from([Action.VIEW_CONTENT, Action.PUT_IN_DOCUMENT]))
 def test_the_sql_filter_returns_exactly_what_decide_allows(app, agreements, consents, bases, notes, viewer_agency,
-                                                          role, lead, on_team, designated, glass, duty, purpose):
+                                                          role, lead, on_team, designated, glass, duty, purpose,
+                                                          action):
     today = today_london()
     app.config["DUTY_TO_SHARE_IN_FORCE"] = duty
     nested = db.session.begin_nested()
@@ -105,9 +107,10 @@ def test_the_sql_filter_returns_exactly_what_decide_allows(app, agreements, cons
                                            justification="j" * 20, starts_at_utc=utcnow() - timedelta(hours=1),
                                            expires_at_utc=utcnow() + timedelta(hours=1)))
         records = []
-        for holder, cat, about in notes:
+        for holder, cat, about, sensitive in notes:
             n = CaseNote(family_id=family.id, holding_agency_id=agencies[holder].id, category=DataCategory(cat),
-                         body="b", recorded_by_id=authors[holder].id, people=[people[p] for p in sorted(about)])
+                         body="b", recorded_by_id=authors[holder].id, people=[people[p] for p in sorted(about)],
+                         extra_sensitive=sensitive)
             db.session.add(n)
             records.append(n)
         db.session.flush()
@@ -116,11 +119,11 @@ def test_the_sql_filter_returns_exactly_what_decide_allows(app, agreements, cons
         from app.sharing.policy import Viewer
 
         by_decide = {n.id for n in records
-                     if decide(Viewer.of(viewer), Action.VIEW_CONTENT, facts_of(ties, n), purpose)}
+                     if decide(Viewer.of(viewer), action, facts_of(ties, n), purpose)}
         by_sql = set(db.session.scalars(
             sa.select(CaseNote.id).join(Family, Family.id == CaseNote.family_id)
             .where(CaseNote.family_id == family.id, content_filter(viewer, CaseNote, case_note_people,
-                                                                   purpose=purpose))))
+                                                                   purpose=purpose, action=action))))
         assert by_sql == by_decide
     finally:
         nested.rollback()

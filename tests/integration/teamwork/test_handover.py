@@ -43,11 +43,28 @@ def test_only_the_outgoing_lead_writes_and_only_the_incoming_acknowledges(app, t
     incoming = factory.user("key_worker", agency=team.key_worker.agency)
     case_services.set_lead_practitioner(team.family, incoming, actor=team.manager)
     db.session.commit()
-    assert client_for(app, team.police).get(f"/families/{team.family.id}/handover/new").status_code == 404
-    assert client_for(app, incoming).get(f"/families/{team.family.id}/handover/new").status_code == 404
+    # Both know the family (team member, new lead), so the refusal says "not for you" rather than "no such family".
+    assert client_for(app, team.police).get(f"/families/{team.family.id}/handover/new").status_code == 403
+    assert client_for(app, incoming).get(f"/families/{team.family.id}/handover/new").status_code == 403
     post_form(client_for(app, team.key_worker), f"/families/{team.family.id}/handover/new",
               {"open_actions": "A", "risks": "B", "next_meeting": "C"})
     note = db.session.scalar(select(HandoverNote))
     police = client_for(app, team.police)
     assert post_form(police, f"/families/{team.family.id}/handover/{note.id}", {}).status_code == 403
     assert note.acknowledged_at_utc is None
+
+
+def test_the_outgoing_lead_tie_opens_the_handover_form_and_nothing_else(app, team, factory):
+    from app.audit.models import AuditEvent
+
+    incoming = factory.user("key_worker", agency=team.key_worker.agency)
+    case_services.set_lead_practitioner(team.family, incoming, actor=team.manager)
+    db.session.commit()
+    outgoing = client_for(app, team.key_worker)
+    assert outgoing.get(f"/families/{team.family.id}/handover/new").status_code == 200
+    viewed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "FamilyViewed",
+                                                         AuditEvent.family_id == team.family.id)
+                                .order_by(AuditEvent.seq.desc())).first()
+    assert viewed.basis == "outgoing_lead" and viewed.actor_user_id == team.key_worker.id
+    for page in ("", "/notes", "/timeline", "/meetings"):
+        assert outgoing.get(f"/families/{team.family.id}{page}").status_code == 404, page

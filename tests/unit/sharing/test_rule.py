@@ -119,10 +119,26 @@ CASES = [
     ("mixed bases, one per person", KEY_WORKER,
      record(replace(BASE, bases=(basis("safeguarding", people=(DAD,), holding=HEALTH, category="health"),)),
             people=(MUM, DAD)), True, "consent+safeguarding"),
-    ("extra-sensitive, role not named", HEALTH_VISITOR, record(extra_sensitive=True), False, "extra_sensitive"),
-    ("extra-sensitive, role named", HEALTH_VISITOR,
-     record(replace(BASE, extra_sensitive_roles=frozenset({"practitioner"})), extra_sensitive=True),
-     True, "own_agency"),
+    ("extra-sensitive, the holding agency's own user", HEALTH_VISITOR, record(extra_sensitive=True), True,
+     "own_agency"),
+    ("extra-sensitive, the lead practitioner, with a basis", KEY_WORKER, record(extra_sensitive=True), True, "consent"),
+    ("extra-sensitive, the lead practitioner, without a basis", KEY_WORKER,
+     record(people=(DAD,), extra_sensitive=True), False, "no_basis"),
+    ("extra-sensitive, a team member of another agency, with a basis", OFFICER,
+     record(replace(BASE, bases=(basis("safeguarding", holding=HEALTH, recipient=POLICE, category="health",
+                                       people=(MUM,)),),
+                    agreements=(AgreementFacts(frozenset({("health", "police", "health", CC)}),
+                                               date(2026, 1, 1), date(2026, 12, 31)),)), extra_sensitive=True),
+     False, "extra_sensitive"),
+    ("... the same record, not extra-sensitive", OFFICER,
+     record(replace(BASE, bases=(basis("safeguarding", holding=HEALTH, recipient=POLICE, category="health",
+                                       people=(MUM,)),),
+                    agreements=(AgreementFacts(frozenset({("health", "police", "health", CC)}),
+                                               date(2026, 1, 1), date(2026, 12, 31)),))), True, "safeguarding"),
+    ("extra-sensitive, a programme manager of another agency", MANAGER, record(extra_sensitive=True), False,
+     "extra_sensitive"),
+    ("extra-sensitive, a programme manager of the holding agency", MANAGER,
+     record(agency=COUNCIL, category="case_note", extra_sensitive=True), True, "own_agency"),
     ("whole-family plan, plan agreed", OFFICER, record(agency=COUNCIL, category="case_note", people=(),
                                                         whole_family_record=True), True, "whole_family_record"),
     ("whole-family plan, agreement to the plan withdrawn", OFFICER,
@@ -140,6 +156,65 @@ def test_the_rule_over_a_table_of_cases(name, viewer, facts, allowed, reason):
     assert reference_decide(viewer, Action.VIEW_CONTENT, facts, purpose) is allowed
 
 
+@pytest.mark.parametrize("viewer", [HEALTH_VISITOR, KEY_WORKER, Viewer(60, COUNCIL, "internal_auditor")])
+def test_extra_sensitive_content_never_goes_into_a_document(viewer):
+    """Whoever may read it on screen, a generated PDF or export never carries it; the same record unmarked does."""
+    ties = replace(BASE, in_claim_sample=True)
+    purpose = Purpose.CLAIM_ASSURANCE if viewer.role == "internal_auditor" else Purpose.CASE_COORDINATION
+    marked = record(ties, agency=viewer.agency_id if viewer.role == "internal_auditor" else HEALTH,
+                    extra_sensitive=True)
+    assert decide(viewer, Action.VIEW_CONTENT, marked, purpose)
+    refused = decide(viewer, Action.PUT_IN_DOCUMENT, marked, purpose)
+    assert (refused.allowed, refused.reason) == (False, "extra_sensitive")
+    assert not reference_decide(viewer, Action.PUT_IN_DOCUMENT, marked, purpose)
+    assert decide(viewer, Action.PUT_IN_DOCUMENT, replace(marked, extra_sensitive=False), purpose)
+
+
+AUDITOR = Viewer(60, COUNCIL, "internal_auditor")
+SAMPLED = replace(BASE, consents=(), agreements=(), in_claim_sample=True)
+CA = Purpose.CLAIM_ASSURANCE
+
+
+@pytest.mark.parametrize("name, ties, action, purpose, allowed, reason", [
+    ("sampled family, claim assurance: opens it", SAMPLED, Action.OPEN_FAMILY, CA, True, "claim_sample"),
+    ("sampled family: another agency's record, with no agreement and no consent (public task)", SAMPLED,
+     Action.VIEW_CONTENT, CA, True, "claim_assurance"),
+    ("sampled family: in the evidence pack too", SAMPLED, Action.PUT_IN_DOCUMENT, CA, True, "claim_assurance"),
+    ("sampled family, but another purpose", SAMPLED, Action.VIEW_CONTENT, Purpose.CASE_COORDINATION, False,
+     "no_relationship"),
+    ("sampled family, but recording work", SAMPLED, Action.WORK_ON_FAMILY, CA, False, "claim_assurance_read_only"),
+    ("a family not in any sample", replace(SAMPLED, in_claim_sample=False), Action.VIEW_CONTENT, CA, False,
+     "no_relationship"),
+])
+def test_internal_auditors_see_a_sampled_familys_evidence_for_claim_assurance(name, ties, action, purpose, allowed,
+                                                                             reason):
+    facts = record(ties, agency=POLICE, category="crime", people=(MUM,))
+    decision = decide(AUDITOR, action, facts, purpose)
+    assert (decision.allowed, decision.reason) == (allowed, reason)
+    assert reference_decide(AUDITOR, action, facts, purpose) is allowed
+
+
+def test_other_roles_gain_nothing_from_the_sample():
+    for viewer in (OUTSIDER, Viewer(70, COUNCIL, "finance_officer"), Viewer(71, COUNCIL, "ig_officer")):
+        assert not decide(viewer, Action.VIEW_CONTENT, record(SAMPLED), CA)
+    # a team member's view is what it was: claim assurance is not a sharing purpose
+    assert decide(OFFICER, Action.VIEW_CONTENT, record(SAMPLED), CA).reason == "no_basis"
+
+
+def test_the_outgoing_lead_writes_the_handover_and_nothing_else():
+    handing_over = replace(BASE, lead_practitioner_id=11, outgoing_lead_ids=frozenset({KEY_WORKER.user_id}))
+    decision = decide(KEY_WORKER, Action.WRITE_HANDOVER, record(handing_over), Purpose.CASE_COORDINATION)
+    assert (decision.allowed, decision.tie) == (True, Tie.OUTGOING_LEAD)
+    for action in (Action.OPEN_FAMILY, Action.VIEW_CONTENT, Action.WORK_ON_FAMILY):
+        assert not decide(KEY_WORKER, action, record(handing_over), Purpose.CASE_COORDINATION)
+    # once written (no longer open), or for anyone else, no
+    done = replace(handing_over, outgoing_lead_ids=frozenset())
+    assert decide(KEY_WORKER, Action.WRITE_HANDOVER, record(done), Purpose.CASE_COORDINATION).reason == \
+        "no_open_handover"
+    refused = decide(OFFICER, Action.WRITE_HANDOVER, record(handing_over), Purpose.CASE_COORDINATION)
+    assert (refused.allowed, refused.tie) == (False, Tie.TEAM_MEMBER)  # 403, not 404: the officer knows the family
+
+
 GLASS = replace(BASE, consents=(), break_glass_user_ids=frozenset({OUTSIDER.user_id, MANAGER.user_id}))
 
 
@@ -150,9 +225,11 @@ def test_break_glass_opens_the_family_and_stands_in_for_the_basis():
                                                           date(2026, 1, 1), date(2026, 12, 31)),))
     assert decide(OUTSIDER, Action.VIEW_CONTENT, record(school_ok), Purpose.CASE_COORDINATION).reason == "break_glass"
     assert decide(MANAGER, Action.VIEW_CONTENT, record(GLASS), Purpose.CASE_COORDINATION).reason == "break_glass"
-    # ... but never extra-sensitive fields, even for a named role, and never work on the family
-    named = replace(school_ok, extra_sensitive_roles=frozenset({"practitioner"}))
-    assert not decide(OUTSIDER, Action.VIEW_CONTENT, record(named, extra_sensitive=True), Purpose.CASE_COORDINATION)
+    # ... but never extra-sensitive fields, even the glass-breaker's own agency's, and never work on the family
+    assert not decide(OUTSIDER, Action.VIEW_CONTENT, record(school_ok, extra_sensitive=True), Purpose.CASE_COORDINATION)
+    own = record(school_ok, agency=SCHOOL, extra_sensitive=True)
+    assert decide(OUTSIDER, Action.VIEW_CONTENT, own, Purpose.CASE_COORDINATION).reason == "extra_sensitive"
+    assert decide(OUTSIDER, Action.VIEW_CONTENT, replace(own, extra_sensitive=False), Purpose.CASE_COORDINATION)
     assert not decide(OUTSIDER, Action.WORK_ON_FAMILY, record(GLASS), Purpose.CASE_COORDINATION)
     # ... and without a grant the outsider cannot even open it
     assert not may_open_family(OUTSIDER, BASE)
@@ -182,21 +259,22 @@ bases = st.builds(BasisFacts, st.sampled_from(["duty_to_share", "safeguarding", 
 agreements = st.builds(AgreementFacts, st.sets(st.tuples(kinds, kinds, categories, purposes), max_size=6)
                        .map(frozenset), days, days)
 viewers = st.builds(Viewer, st.integers(10, 14), agencies,
-                    st.sampled_from(["key_worker", "practitioner", "programme_manager", "ig_officer"]), st.booleans())
+                    st.sampled_from(["key_worker", "practitioner", "programme_manager", "ig_officer",
+                                     "internal_auditor", "finance_officer"]), st.booleans())
 ties = st.builds(
     FamilyTies, st.just(1), st.none() | st.integers(10, 14), st.sets(st.integers(10, 14)).map(frozenset),
     st.sets(agencies).map(frozenset), person_ids=st.just(frozenset({MUM, CHILD, DAD})),
     child_ids=st.sampled_from([frozenset({CHILD}), frozenset()]), consents=st.lists(consents, max_size=4).map(tuple),
     bases=st.lists(bases, max_size=3).map(tuple), agreements=st.lists(agreements, max_size=2).map(tuple),
     agency_kinds=st.just(KINDS), break_glass_user_ids=st.sets(st.integers(10, 14), max_size=1).map(frozenset),
-    plan_agreed=st.booleans(), duty_to_share_in_force=st.booleans(),
-    extra_sensitive_roles=st.sampled_from([frozenset(), frozenset({"practitioner"})]), on=st.just(TODAY))
+    plan_agreed=st.booleans(), duty_to_share_in_force=st.booleans(), in_claim_sample=st.booleans(),
+    outgoing_lead_ids=st.sets(st.integers(10, 14), max_size=2).map(frozenset), on=st.just(TODAY))
 
 
 @settings(max_examples=600, deadline=None)
 @given(viewer=viewers, family=ties, holding=agencies, category=categories, about=people, whole=st.booleans(),
        sensitive=st.booleans(), action=st.sampled_from(list(Action)),
-       purpose=st.sampled_from([Purpose.CASE_COORDINATION, Purpose.OUTCOME_EVIDENCE]))
+       purpose=st.sampled_from(list(Purpose)))
 def test_decide_matches_the_reference_reading(viewer, family, holding, category, about, whole, sensitive, action,
                                               purpose):
     facts = RecordFacts(family, holding, category, about, whole, sensitive)

@@ -254,7 +254,7 @@ def _referral_queue(ctx: SynthContext, w: BulkWriter, rng) -> None:
 
 def _claim_history(ctx: SynthContext, w: BulkWriter, rng, finance: list[int], auditor: int) -> None:
     """Monthly rounds for the last CLAIM_ROUNDS months: each sustained closed family claimed once, in the
-    first round whose window holds its closure and whose build day is six months past it."""
+    first round built six months after its closure (the round of this month is left for a real build)."""
     today = ctx.today
     months = [add_calendar_months(month_start(today), -back) for back in range(CLAIM_ROUNDS, 0, -1)]
     windows = {month: window_for(month) for month in months}
@@ -262,11 +262,12 @@ def _claim_history(ctx: SynthContext, w: BulkWriter, rng, finance: list[int], au
     claims_of = {month: [] for month in months}
     for family_id, closed_on, attached_on in ctx.claimable:
         sustained_until = add_calendar_months(closed_on, 6)
-        for month in months:
-            start, end = windows[month]
-            if start <= closed_on <= end and sustained_until <= build_day[month]:
-                claims_of[month].append((family_id, closed_on, attached_on, sustained_until))
-                break
+        first = month_start(sustained_until)
+        if sustained_until > min(first.replace(day=28), today):
+            first = add_calendar_months(first, 1)
+        # Earlier rounds are before the history modelled here; later ones are still to be built.
+        if first in claims_of and windows[first][0] <= closed_on <= windows[first][1]:
+            claims_of[first].append((family_id, closed_on, attached_on, sustained_until))
     with_claims = [m for m in months if claims_of[m]]
     state_of = {m: (ROUND_STATES[i] if i < len(ROUND_STATES) else "paid")
                 for i, m in enumerate(reversed(with_claims))}

@@ -7,7 +7,8 @@ from tests.conftest import signed_in_client
 
 def _menu(page):
     nav = re.search(r'aria-label="Main menu".*?</nav>', page, re.S).group(0)
-    return re.findall(r'<a class="govuk-service-navigation__link" href="([^"]+)"[^>]*>\s*(?:<strong[^>]*>)?([^<]+)', nav)
+    link = r'<a class="govuk-service-navigation__link" href="([^"]+)"[^>]*>\s*(?:<strong[^>]*>)?([^<]+)'
+    return re.findall(link, nav)
 
 
 def test_the_programme_managers_menu_is_grouped(app, factory):

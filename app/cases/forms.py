@@ -140,6 +140,14 @@ class LeftHouseholdForm(FlaskForm):
     submit = SubmitField("Mark as left the household", widget=GovSubmitInput())
 
 
+class SafeAddressForm(FlaskForm):
+    at_risk = RadioField("Is this person at risk of domestic abuse?", widget=GovRadioInput(), choices=choices([
+        ("yes", "Yes: their address is a safe address"), ("no", "No, or no longer")]),
+        validators=[InputRequired("Select whether the person is at risk of domestic abuse")])
+    since = GovDateField("Date they were found to be at risk", description="For example, 27 3 2026")
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
 class AddressForm(FlaskForm):
     address_line_1 = StringField("Address line 1", widget=GovTextInput(), validators=[
         InputRequired("Enter the first line of the address"), text_limit("Address line 1", 120)])

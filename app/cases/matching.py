@@ -21,7 +21,9 @@ from sqlalchemy import select
 from app.cases import nicknames
 from app.cases.models import Family, Person
 from app.cases.names import normalise_name, sound_alike_key
+from app.cases.safe_addresses import AddressShield, family_postcode_visible, person_postcode_visible
 from app.extensions import db
+from app.sharing.safe_address import WITHHELD
 
 # How much each part counts towards the score when both sides have it. Date of birth is the most
 # telling; the family name least, because people change it (marriage, a new partner, a child renamed).
@@ -275,8 +277,9 @@ def _given_keys(given_name: str | None) -> set[str]:
     return {key for key in keys if key}
 
 
-def blocking_clause(probe: PersonProbe) -> sa.ColumnElement:
-    """Candidates share at least one indexed key with the probe."""
+def blocking_clause(probe: PersonProbe, viewer=None) -> sa.ColumnElement:
+    """Candidates share at least one indexed key with the probe. A safe address the viewer may not see
+    (app.cases.safe_addresses) is never a key: `viewer` None is nobody, so it never is."""
     clauses = []
     for part, _ in STRONG_IDENTIFIERS + OTHER_IDENTIFIERS:
         value = getattr(probe, part)
@@ -288,8 +291,8 @@ def blocking_clause(probe: PersonProbe) -> sa.ColumnElement:
             dates.add(swapped)
         clauses.append(Person.date_of_birth.in_(sorted(dates)))
     if probe.postcode:
-        clauses.append(Family.postcode == probe.postcode)
-        clauses.append(Person.postcode == probe.postcode)
+        clauses.append(sa.and_(Family.postcode == probe.postcode, family_postcode_visible(viewer)))
+        clauses.append(sa.and_(Person.postcode == probe.postcode, person_postcode_visible(viewer)))
     family_key = sound_alike_key(probe.family_name)
     given_keys = _given_keys(probe.given_name)
     if family_key and given_keys:
@@ -313,8 +316,17 @@ _CANDIDATE_COLUMNS = (
 )
 
 
+def _visibility_columns(viewer):
+    return (sa.case((family_postcode_visible(viewer), True), else_=False).label("family_postcode_shown"),
+            sa.case((person_postcode_visible(viewer), True), else_=False).label("own_postcode_shown"))
+
+
 def _candidate(row) -> Candidate:
-    postcode = row.postcode if (row.lives_apart and row.postcode) else row.family_postcode
+    # A safe address the viewer may not see is compared as unknown, so a match never reveals it.
+    if row.lives_apart and row.postcode:
+        postcode = row.postcode if row.own_postcode_shown else None
+    else:
+        postcode = row.family_postcode if row.family_postcode_shown else None
     return Candidate(
         person_id=row.id, family_id=row.family_id, family_reference=row.reference, given_name=row.given_name,
         family_name=row.family_name, date_of_birth=row.date_of_birth, postcode=postcode, nhs_number=row.nhs_number,
@@ -324,9 +336,9 @@ def _candidate(row) -> Candidate:
 
 
 def candidates_for(probe: PersonProbe, *, exclude_person_ids: Sequence[int] = (),
-                   family_ids: Sequence[int] | None = None) -> list[Candidate]:
-    query = (select(*_CANDIDATE_COLUMNS).join(Family, Person.family_id == Family.id)
-             .where(blocking_clause(probe)).order_by(Person.id).limit(MAX_CANDIDATES))
+                   family_ids: Sequence[int] | None = None, viewer=None) -> list[Candidate]:
+    query = (select(*_CANDIDATE_COLUMNS, *_visibility_columns(viewer)).join(Family, Person.family_id == Family.id)
+             .where(blocking_clause(probe, viewer)).order_by(Person.id).limit(MAX_CANDIDATES))
     if exclude_person_ids:
         query = query.where(Person.id.not_in(list(exclude_person_ids)))
     if family_ids is not None:
@@ -335,9 +347,10 @@ def candidates_for(probe: PersonProbe, *, exclude_person_ids: Sequence[int] = ()
 
 
 def find_people(probe: PersonProbe, *, limit: int = 10, min_score: float = SHOW_FROM,
-                exclude_person_ids: Sequence[int] = (), family_ids: Sequence[int] | None = None) -> list[PersonMatch]:
-    """The stored people most like the probe, best first."""
-    candidates = candidates_for(probe, exclude_person_ids=exclude_person_ids, family_ids=family_ids)
+                exclude_person_ids: Sequence[int] = (), family_ids: Sequence[int] | None = None,
+                viewer=None) -> list[PersonMatch]:
+    """The stored people most like the probe, best first (`viewer`: who will see them; None is nobody)."""
+    candidates = candidates_for(probe, exclude_person_ids=exclude_person_ids, family_ids=family_ids, viewer=viewer)
     return rank(probe, candidates, min_score=min_score, limit=limit)
 
 
@@ -385,15 +398,17 @@ def rank_families(probes: Sequence[PersonProbe], person_matches: Sequence[Sequen
 
 
 def find_families(probes: Sequence[PersonProbe], *, postcode: str | None = None, limit: int = 10,
-                  min_score: float = SHOW_FROM) -> list[FamilyMatch]:
+                  min_score: float = SHOW_FROM, viewer=None) -> list[FamilyMatch]:
     """The families that most likely already hold the people described, best first."""
-    matches = [find_people(probe, limit=25, min_score=min_score) for probe in probes]
+    matches = [find_people(probe, limit=25, min_score=min_score, viewer=viewer) for probe in probes]
     return rank_families(probes, matches, postcode=postcode, limit=limit)
 
 
-def probe_for(person: Person) -> PersonProbe:
-    """A stored person as a probe, to look for their duplicates."""
-    postcode = person.postcode if person.lives_apart and person.postcode else person.family.postcode
+def probe_for(person: Person, viewer=None) -> PersonProbe:
+    """A stored person as a probe, to look for their duplicates: without a postcode that is a safe address
+    `viewer` may not see (a match on it would show it)."""
+    shown = AddressShield(viewer, [person.family_id]).person_postcode(person)
+    postcode = shown if shown and shown != WITHHELD else None
     return PersonProbe(
         given_name=person.given_name, family_name=person.family_name, date_of_birth=person.date_of_birth,
         postcode=postcode, nhs_number=person.nhs_number, upn=person.upn, ni_number=person.ni_number,

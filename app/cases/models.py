@@ -136,6 +136,10 @@ class Person(IdMixin, TimestampMixin, db.Model):
     town: Mapped[str | None] = mapped_column(sa.String(80))
     postcode: Mapped[str | None] = mapped_column(sa.String(8))
     left_household_on: Mapped[date | None]
+    # At risk of domestic abuse, recorded by the lead practitioner or an IG officer: from then on their
+    # address is a safe address, shown only to those app.sharing.safe_address names.
+    at_risk_since: Mapped[date | None]
+    at_risk_recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # Search keys (app.cases.names), kept in step with the names whenever they are set.
     given_name_normal: Mapped[str] = mapped_column(sa.String(100), default="", server_default="", index=True)
     family_name_normal: Mapped[str] = mapped_column(sa.String(100), default="", server_default="", index=True)

@@ -27,6 +27,7 @@ from app.cases.models import (
     TeamMember,
 )
 from app.cases.names import normalise_name, sound_alike_key
+from app.cases.safe_addresses import postcode_match_clause
 from app.common.time import today_london
 from app.extensions import db
 from app.framework.models import Descriptor
@@ -145,9 +146,8 @@ def search_families(user, terms: SearchTerms, *, page=1):
     if terms.reference:
         query = query.where(Family.reference == terms.reference)
     if terms.postcode:
-        query = query.where(sa.or_(Family.postcode == terms.postcode,
-                                   sa.exists().where(Person.family_id == Family.id,
-                                                     Person.postcode == terms.postcode)))
+        # A safe address never finds a family for someone who may not see it.
+        query = query.where(postcode_match_clause(user, terms.postcode))
     if terms.nhs_number:
         person_clauses.append(Person.nhs_number == terms.nhs_number)
     for word in terms.names:

@@ -11,13 +11,14 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from app import audit
-from app.auth.access import roles_required
+from app.auth.access import object_access, roles_required
 from app.auth.models import Agency, Role, User
-from app.cases import forms, lifecycle, queries, services
+from app.cases import forms, lifecycle, queries, safe_addresses, services
 from app.cases.access import family_access, get_child_or_404, viewer
 from app.cases.form_flow import already_sent, fresh_token, show_errors
 from app.cases.models import (
     ClosureReason,
+    Family,
     FamilyStatus,
     Intervention,
     Person,
@@ -64,7 +65,7 @@ def _page_number():
 
 def _render(template, family, tab, **context):
     return render_template(template, family=family, tabs=tabs_for(family, tab), tab=tab, may_work=_may_work(),
-                           **context)
+                           addresses=safe_addresses.shield_for(current_user, family), **context)
 
 
 def _may_work():
@@ -132,7 +133,9 @@ def search():
             audit.record("FamiliesSearched", object_type="search", results=page.total)
     args = {k: v for k, v in request.args.items(multi=False) if k != "page"}
     args["date_of_birth"] = request.args.getlist("date_of_birth")
+    addresses = safe_addresses.shield_for(current_user, *(row[0] for row in page.items)) if page else None
     return render_template("cases/search.html", form=form, page=page, args=args, today=today_london(),
+                           addresses=addresses,
                            page_title="Search for a family")
 
 
@@ -184,6 +187,8 @@ def step_up_pack(family):
     interventions = queries.interventions_page(family, page=1)
     html = render_template(
         "cases/pdf/step_up.html", family=family, people=queries.family_people(family), team=queries.team(family),
+        # For another agency: a safe address is never in it, whoever prints it.
+        addresses=safe_addresses.shield_for(None, family),
         needs=needs, assessment=assessment,
         assessment_decision=decide(assessment, whole_family=True) if assessment else None,
         goals=[(goal, decide(goal, whole_family=True)) for goal in goals],
@@ -203,7 +208,8 @@ def members(family):
     # Links other packages offer beside each person (for example "Check for duplicates" for managers).
     actions = (lambda person: person_actions(current_user, person)) if has_person_actions(current_user) else None
     return _render("cases/members.html", family, "members", page_title=f"Members \u2013 {family.reference}",
-                   people=queries.family_people(family), person_actions_for=actions)
+                   people=queries.family_people(family), person_actions_for=actions,
+                   may_record_safe_address=safe_addresses.may_record(current_user, family))
 
 
 @bp.route("/<int:family_id>/members/new", methods=["GET", "POST"])
@@ -263,6 +269,44 @@ def member_left(family, person_id):
             return redirect(url_for(".members", family_id=family.id))
     return _form_page(family, form, title=f"{person.full_name} has left the household", tab="members",
                       fields=["left_household_on"], back=url_for(".members", family_id=family.id))
+
+
+@bp.route("/<int:family_id>/members/<int:person_id>/safe-address", methods=["GET", "POST"])
+@object_access("family: the lead practitioner or an IG officer records a safe address")
+def safe_address(family_id, person_id):
+    family = db.session.get(Family, family_id) or abort(404)
+    person = get_child_or_404(Person, person_id, family)
+    if not safe_addresses.may_record(current_user, family):
+        audit.record_refusal("FamilyAccessRefused", object_type="family", object_id=family.id, family_id=family.id,
+                             reason="not_lead_or_ig", action_requested="safe_address")
+        abort(404)
+    audit.record("FamilyViewed" if request.method == "GET" else "FamilyRecordRequested", object_type="family",
+                 object_id=family.id, family_id=family.id, person_id=person.id, purpose="case_coordination",
+                 endpoint=request.endpoint)
+    form = forms.SafeAddressForm()
+    if request.method == "GET":
+        form.at_risk.data = "yes" if person.at_risk_since else None
+        form.since.data = person.at_risk_since
+    back = (url_for(".members", family_id=family.id) if family.lead_practitioner_id == current_user.id
+            else url_for("consent.ig_family_access", family_id=family.id))
+    if form.validate_on_submit():
+        try:
+            if form.at_risk.data == "yes":
+                safe_addresses.record_at_risk(person, since=form.since.data, actor=current_user)
+                flash(f"{person.full_name} is recorded as at risk: their address is now withheld from others",
+                      "success")
+            else:
+                safe_addresses.clear_at_risk(person, actor=current_user)
+                flash(f"{person.full_name} is no longer recorded as at risk", "success")
+        except safe_addresses.SafeAddressError as refusal:
+            show_errors(form, refusal)
+        else:
+            return redirect(back)
+    return render_template("cases/form.html", family=family, form=form, fields=["at_risk", "since"], back=back,
+                           page_title=f"Safe address for {person.full_name}",
+                           hint="Record a person at risk of domestic abuse. Their address, and the family's address "
+                                "while they live there, is then shown only to the lead practitioner, information "
+                                "governance officers and the designated leads of the domestic abuse service.")
 
 
 @bp.route("/<int:family_id>/addresses")

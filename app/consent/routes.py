@@ -453,6 +453,7 @@ def ig_family_access(family_id):
     audit.record("FamilyAccessLogViewed", object_type="family", object_id=family.id, family_id=family.id,
                  purpose=Purpose.INFORMATION_GOVERNANCE.value)
     return render_template("consent/ig_access.html", family=family, rows=rows[:PER_PAGE], page=page,
+                           people=family_people(family),
                            has_next=len(rows) > PER_PAGE, page_title=f"Who accessed {family.reference}")
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.auth.access import roles_required
 from app.auth.models import Agency, Role
+from app.cases import safe_addresses
 from app.cases import services as case_services
 from app.cases.access import family_access, get_child_or_404, viewer
 from app.cases.form_flow import show_errors
@@ -247,6 +248,7 @@ def resolve_row(batch_id, row_id):
         flash("That row has already been dealt with", "success")
         return redirect(url_for(".import_batch", batch_id=batch.id))
     candidates = queries.candidates_of([row])
+    addresses = safe_addresses.shield_for(current_user, *{p.family_id for p in candidates.values()})
     form = forms.ResolveRowForm()
     form.person_id.choices = choices([
         *((str(pid), f"{p.full_name}, born {p.date_of_birth:%-d %B %Y}" if p.date_of_birth else p.full_name)
@@ -268,7 +270,7 @@ def resolve_row(batch_id, row_id):
         except services.InvalidEvidence as refusal:
             show_errors(form, refusal)
             return render_template("outcomes/resolve_row.html", batch=batch, row=row, candidates=candidates,
-                                   form=form, page_title=f"Line {row.line}")
+                                   addresses=addresses, form=form, page_title=f"Line {row.line}")
         return redirect(url_for(".import_batch", batch_id=batch.id))
-    return render_template("outcomes/resolve_row.html", batch=batch, row=row, candidates=candidates, form=form,
-                           page_title=f"Line {row.line}")
+    return render_template("outcomes/resolve_row.html", batch=batch, row=row, candidates=candidates,
+                           addresses=addresses, form=form, page_title=f"Line {row.line}")

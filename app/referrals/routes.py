@@ -10,13 +10,14 @@ from sqlalchemy import select
 from app import audit
 from app.auth.access import object_access, roles_required
 from app.auth.models import Role
-from app.cases import matching
+from app.cases import matching, safe_addresses
 from app.cases.models import Family, Person
 from app.cases.tabs import register_person_action
 from app.common.navigation import register_nav
 from app.extensions import db
 from app.referrals import forms, importer, merging, queries, services
 from app.referrals.models import ConsentPosition, MergeKind, MergeRecord, ReferralStatus, WithoutAgreementBasis
+from app.sharing.safe_address import WITHHELD
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals", template_folder="templates")
 
@@ -302,7 +303,13 @@ def show(referral_id):
     referral = queries.load_referral(current_user, referral_id)
     audit.record("ReferralViewed", object_type="referral", object_id=referral.id, family_id=referral.family_id)
     return render_template("referrals/show.html", referral=referral, labels=_labels(),
-                           descriptors=_descriptor_names(referral))
+                           descriptors=_descriptor_names(referral), address_withheld=_address_withheld(referral))
+
+
+def _address_withheld(referral) -> bool:
+    """A referral accepted into a family whose address is a safe address the viewer may not see."""
+    return referral.family_id is not None and safe_addresses.shield_for(
+        current_user, referral.family_id).hides_family_address(referral.family_id)
 
 
 def _descriptor_names(referral) -> dict:
@@ -332,11 +339,14 @@ def _probes(referral):
 def _triage_page(referral, *, decline_form=None, duplicate_form=None, status=200):
     family_matches = []
     if referral.status == ReferralStatus.RECEIVED:
-        family_matches = matching.find_families(_probes(referral), postcode=referral.postcode)
+        family_matches = matching.find_families(_probes(referral), postcode=referral.postcode,
+                                                 viewer=current_user)
     families = {f.id: f for f in db.session.scalars(
         select(Family).where(Family.id.in_([m.family_id for m in family_matches])).order_by(Family.id))}
     return render_template("referrals/triage.html", referral=referral, family_matches=family_matches,
-                           families=families, labels=_labels(), descriptors=_descriptor_names(referral),
+                           families=families, addresses=safe_addresses.shield_for(current_user, *families.values()),
+                           address_withheld=_address_withheld(referral), labels=_labels(),
+                           descriptors=_descriptor_names(referral),
                            accept_form=forms.AcceptNewFamilyForm(),
                            decline_form=decline_form or forms.DeclineForm(),
                            duplicate_form=duplicate_form or forms.DuplicateForm()), status
@@ -388,7 +398,7 @@ def accept(referral_id, family_id):
     probes = _probes(referral)
     suggestions = {}
     for entry, probe in zip(referral.people, probes, strict=True):
-        found = matching.find_people(probe, family_ids=[family.id], limit=1)
+        found = matching.find_people(probe, family_ids=[family.id], limit=1, viewer=current_user)
         suggestions[entry.position] = found[0] if found else None
     form = forms.AcceptExistingForm()
     error = None
@@ -488,7 +498,8 @@ def person_duplicates(person_id):
     person = db.session.get(Person, person_id)
     if person is None:
         abort(404)
-    found = matching.find_people(matching.probe_for(person), exclude_person_ids=[person.id])
+    found = matching.find_people(matching.probe_for(person, current_user), exclude_person_ids=[person.id],
+                                viewer=current_user)
     audit.record("PersonDuplicatesSearched", object_type="person", object_id=person.id, person_id=person.id,
                  family_id=person.family_id, results=len(found))
     return render_template("referrals/person_duplicates.html", person=person, found=found)
@@ -502,6 +513,19 @@ def _merge_objects(kind, kept_id, merged_id):
     return kept, merged
 
 
+def _withhold_safe_addresses(kind, kept, merged, differences):
+    """The address choice of a family merge, with a safe address the viewer may not see withheld."""
+    if kind != MergeKind.FAMILY:
+        return differences
+    shield = safe_addresses.shield_for(current_user, kept, merged)
+
+    def shown(family, values):
+        return (WITHHELD,) if shield.hides_family_address(family.id) else values
+
+    return [(choice, *((shown(kept, mine), shown(merged, theirs)) if choice == "address" else (mine, theirs)))
+            for choice, mine, theirs in differences]
+
+
 @bp.route("/merge/<kind>/<int:kept_id>/<int:merged_id>", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def compare(kind, kept_id, merged_id):
@@ -511,6 +535,7 @@ def compare(kind, kept_id, merged_id):
         abort(404)
     kept, merged = _merge_objects(kind, kept_id, merged_id)
     differences = merging.differences(kind, kept, merged)
+    shown_differences = _withhold_safe_addresses(kind, kept, merged, differences)
     form = forms.MergeForm()
     error = None
     if form.validate_on_submit():
@@ -530,7 +555,8 @@ def compare(kind, kept_id, merged_id):
                 return redirect(url_for(".merge_record", record_id=record.id))
     audit.record("RecordsCompared", object_type=kind.value, object_id=kept.id, other_id=merged.id,
                  family_id=kept.id if kind == MergeKind.FAMILY else kept.family_id)
-    return render_template("referrals/compare.html", kind=kind, kept=kept, merged=merged, differences=differences,
+    return render_template("referrals/compare.html", kind=kind, kept=kept, merged=merged,
+                           differences=shown_differences,
                            form=form, error=error, chosen={c: request.form.get(f"choice_{c}") for c, _, _ in
                                                            differences}, labels=_labels())
 

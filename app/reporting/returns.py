@@ -29,6 +29,7 @@ from app.cases.models import (
     Person,
     StatusEvent,
 )
+from app.cases.safe_addresses import AddressShield
 from app.claims.models import Claim, ClaimRound, ClaimStatus
 from app.extensions import db
 from app.outcomes.facts import ClaimType
@@ -87,13 +88,15 @@ def nis_rows(period: Period) -> list[dict]:
              .order_by(Family.reference, Family.id, Person.id))
     results = db.session.execute(query).all()
     criteria = _criteria({r.Person.family_id for r in results})
+    # A return to government is for another body: a safe address is never in it.
+    addresses = AddressShield(None, {r.Person.family_id for r in results})
     rows = []
     for r in results:
         person = r.Person
         rows.append({
             "family_id": r.reference, "forenames": person.given_name, "surname": person.family_name,
             "date_of_birth": _iso(person.date_of_birth), "gender": person.gender.value,
-            "postcode": person.postcode if person.lives_apart and person.postcode else r.family_postcode,
+            "postcode": addresses.person_postcode(person, r.family_postcode or ""),
             "relation_in_family": person.relationship_to_family.value, "date_screened": _iso(r.screened_on),
             "criteria_met": ";".join(criteria.get(person.family_id, ())),
             "group": "programme" if r.in_programme else "comparison",

@@ -63,6 +63,24 @@ def live_app(db_kind, demo_password):
             db.engine.dispose()
 
 
+@pytest.fixture
+def in_app(live_app):
+    """in_app(fn) -> fn's result, run in the served app's context and committed: for a journey to read the
+    demo data it starts from (which family, which person); never for a step a user can do in the browser."""
+    from app.extensions import db
+
+    def run(fn):
+        with live_app.app_context():
+            try:
+                result = fn()
+                db.session.commit()
+                return result
+            finally:
+                db.session.remove()
+
+    return run
+
+
 @pytest.fixture(scope="package")
 def base_url(live_app):
     """Serve the app on 127.0.0.1 and a free port (port 0: the OS picks one) until the package ends."""

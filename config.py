@@ -77,6 +77,8 @@ def load_config(env_name=None, environ=None):
         "SESSION_IDLE_MINUTES": _int(env, "SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_HOURS": _int(env, "SESSION_ABSOLUTE_HOURS", 12),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
+        # Keeps one council's counters apart from another's (or a test run's) on a shared Redis.
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX") or "",
         "RATELIMIT_HEADERS_ENABLED": True,
         # A moving window: "10 per 5 minutes" holds for any 5 minutes, not only per clock-aligned window.
         "RATELIMIT_STRATEGY": "moving-window",

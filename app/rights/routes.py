@@ -21,6 +21,7 @@ from app.extensions import db
 from app.rights import access_export, forms, queries, services
 from app.rights.models import RequestState, SubjectAccessRequest
 from app.rights.services import IG
+from app.sharing.export_limit import limited_export
 
 bp = Blueprint("rights", __name__, template_folder="templates")
 
@@ -131,6 +132,7 @@ def complete(request_id):
 @bp.route("/information-governance/subject-access/<int:request_id>/export.<export_format>", methods=["POST"])
 @roles_required(*IG_ROLES)
 @require_recent_mfa(15)
+@limited_export("SubjectAccessExported")
 def export(request_id, export_format):
     sar = _request_or_404(request_id)
     if export_format not in services.EXPORT_FORMATS or not forms.ExportForm().validate_on_submit():

@@ -165,3 +165,19 @@ def test_a_declined_referral_is_anonymised_after_its_years(app, world):
     db.session.refresh(referral)
     assert (referral.summary, referral.address_line_1) == (PLACEHOLDER, None)
     assert services.run_retention(dry_run=False).referrals == []
+
+
+def test_an_anonymised_family_record_still_opens_for_its_team(app, world):
+    services.run_retention(dry_run=False)
+    db.session.commit()
+    client = signed_in_client(app, world.key_worker)
+    base = f"/families/{world.family.id}"
+    thread_id = db.session.scalar(sa.select(MessageThread.id).where(MessageThread.family_id == world.family.id))
+    meeting_id = db.session.scalar(sa.select(Meeting.id).where(Meeting.family_id == world.family.id))
+    for url in (base, f"{base}/timeline", f"{base}/documents", f"{base}/documents/{world.document.id}",
+                f"{base}/messages", f"{base}/messages/{thread_id}", f"{base}/meetings", f"{base}/meetings/{meeting_id}",
+                f"{base}/consent"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.get_data(as_text=True)
+        assert "MARKER" not in page and "Isla" not in page, url

@@ -174,3 +174,13 @@ def test_a_request_is_completed_with_its_release_date_after_an_export(app, world
     assert (sar.state, sar.released_on, sar.completed_by_id) == (RequestState.COMPLETED, date(2026, 2, 20), world.ig.id)
     assert "Isla Smith" in client.get(f"{BASE}?show=completed").get_data(as_text=True)
     assert "Isla Smith" not in client.get(BASE).get_data(as_text=True)
+
+
+def test_exports_count_towards_the_daily_limit(app, world, monkeypatch):
+    monkeypatch.setitem(app.config, "EXPORT_LIMIT_PER_DAY", 1)
+    sar = make_request(world)
+    client = ig_client(app, world)
+    url = f"{BASE}/{sar.id}/export.json"
+    assert post_form(client, url, {}, form_url=f"{BASE}/{sar.id}").status_code == 200
+    assert post_form(client, url, {}, form_url=f"{BASE}/{sar.id}").status_code == 429
+    assert len(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "SubjectAccessExported")).all()) == 1

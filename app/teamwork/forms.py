@@ -13,7 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Optional, StopValidation
 
-from app.cases.forms import GovDateField, PeopleField, choices, text_limit
+from app.cases.forms import GovDateField, PeopleField, choices, extra_sensitive_field, text_limit
 from app.common.uploads import upload_field
 from app.framework.categories import DataCategory
 from app.teamwork import services
@@ -88,6 +88,7 @@ class MeetingForm(FlaskForm):
         Optional(), text_limit("The decisions", services.MEETING_TEXT_LIMIT)])
     person_ids = PeopleField()
     category = _category_field("Decides which agencies may read the minutes", default=DataCategory.CASE_NOTE.value)
+    extra_sensitive = extra_sensitive_field()
     submit = SubmitField("Save meeting", widget=GovSubmitInput())
     form_token = HiddenField()
 

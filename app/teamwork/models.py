@@ -47,6 +47,8 @@ class Meeting(IdMixin, TimestampMixin, db.Model):
     holding_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
     category: Mapped[DataCategory] = mapped_column(enum_column_type(DataCategory, "data_category"),
                                                    default=DataCategory.CASE_NOTE)
+    # Minutes with police intelligence or a third-party statement (app.sharing.policy: extra-sensitive)
+    extra_sensitive: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     holding_agency = relationship("Agency")

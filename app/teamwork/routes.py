@@ -226,7 +226,7 @@ def new_meeting(family):
                 minutes=form.minutes.data, family_views=form.family_views.data, decisions=form.decisions.data,
                 category=form.category.data, person_ids=form.person_ids.data,
                 attendee_user_ids=form.attendee_user_ids.data, attendee_person_ids=form.attendee_person_ids.data,
-                actor=current_user)
+                extra_sensitive=form.extra_sensitive.data, actor=current_user)
         except services.CaseValidationError as refusal:
             show_errors(form, refusal)
         else:
@@ -235,7 +235,7 @@ def new_meeting(family):
             return redirect(url_for(".meeting", family_id=family.id, meeting_id=meeting.id))
     return _form_page(family, form, title="Record a meeting", tab="meetings",
                       fields=["kind", "held_on", "attendee_user_ids", "attendee_person_ids", "agenda", "minutes",
-                              "family_views", "decisions", "person_ids", "category"],
+                              "family_views", "decisions", "person_ids", "category", "extra_sensitive"],
                       back=url_for(".meetings", family_id=family.id))
 
 

@@ -177,7 +177,7 @@ def earliest_meeting_date(family: Family) -> date:
 
 def record_meeting(family: Family, *, kind, held_on: date | None, agenda=None, minutes=None, family_views=None,
                    decisions=None, category=DataCategory.CASE_NOTE, person_ids=(), attendee_user_ids=(),
-                   attendee_person_ids=(), actor) -> Meeting:
+                   attendee_person_ids=(), extra_sensitive=False, actor) -> Meeting:
     errors = {}
     try:
         kind = MeetingKind(getattr(kind, "value", kind))
@@ -208,13 +208,14 @@ def record_meeting(family: Family, *, kind, held_on: date | None, agenda=None, m
     if errors:
         raise InvalidTeamworkRecord(errors)
     meeting = Meeting(family_id=family.id, kind=kind, held_on=held_on, holding_agency_id=actor.agency_id,
-                      category=category, recorded_by_id=actor.id, people=people, **texts)
+                      category=category, extra_sensitive=bool(extra_sensitive), recorded_by_id=actor.id,
+                      people=people, **texts)
     meeting.attendees = ([MeetingAttendee(user_id=u) for u in workers]
                          + [MeetingAttendee(person_id=p.id) for p in relatives])
     db.session.add(meeting)
     db.session.flush()
     audit.record("MeetingRecorded", actor=actor, object_type="meeting", object_id=meeting.id, family_id=family.id,
-                 kind=kind.value, category=category.value)
+                 kind=kind.value, category=category.value, extra_sensitive=meeting.extra_sensitive)
     return meeting
 
 

@@ -19,6 +19,9 @@ class Scenario:
     people: dict  # mum, child, dad
     markers: dict = field(default_factory=dict)  # marker -> set of user names that may see it
     ids: dict = field(default_factory=dict)
+    extra_sensitive: set = field(default_factory=set)  # markers in extra-sensitive records: never in a document
+    pack_markers: set = field(default_factory=set)  # markers an internal auditor sees in the evidence pack
+    documents: dict = field(default_factory=dict)  # name -> URL of a generated PDF about the family
 
 
 @pytest.fixture
@@ -35,6 +38,7 @@ def scenario(app, factory):
         "ig": factory.user("ig_officer", agency=council),
         "admin": factory.user("admin", agency=council),
         "finance": factory.user("finance_officer", agency=council),
+        "auditor": factory.user("internal_auditor", agency=council),
     }
     kw = users["key_worker"]
     cases.seed_intervention_types()
@@ -110,7 +114,58 @@ def scenario(app, factory):
                           completed_on=None, actor=kw)
     s.markers["MARKER-ASSESSMENT"] = everyone_close | council_staff
     db.session.commit()
+    _plant_extra_sensitive_and_documents(s, today)
     return s
+
+
+def _plant_extra_sensitive_and_documents(s, today):
+    """Extra-sensitive records, plan goals and meetings (which the PDFs print), and a claim in a drawn audit
+    sample (so an internal auditor has the claim-sample tie and the evidence pack to read)."""
+    from app.claims.models import Claim, ClaimRound, RoundStatus
+    from app.outcomes.facts import ClaimType
+    from app.teamwork import services as teamwork
+
+    family, users, child = s.family, s.users, s.people["child"]
+    kw, police = users["key_worker"], users["police"]
+    close = {"key_worker", "police", "police_lead", "health"}
+    # police intelligence about the child: the safeguarding basis reaches the council, but only the named see it
+    n = cases.add_case_note(family, body="MARKER-POLICE-SECRET note", category="crime", person_ids=[child.id],
+                            extra_sensitive=True, actor=police)
+    s.ids["MARKER-POLICE-SECRET"] = n.id
+    s.markers["MARKER-POLICE-SECRET"] = {"police", "police_lead", "key_worker"}
+    s.extra_sensitive.add("MARKER-POLICE-SECRET")
+    # the family plan: whole-family records, shared with everyone close on the plan agreement
+    cases.add_plan_goal(family, action="MARKERGOALCOUNCIL attend the parenting course", owner_agency=kw.agency,
+                        due_on=today + timedelta(days=30), actor=kw)
+    s.markers["MARKERGOALCOUNCIL"] = close | {"manager"}
+    cases.add_plan_goal(family, action="MARKERGOALPOLICE meet the neighbourhood officer", owner_agency=police.agency,
+                        due_on=today + timedelta(days=30), actor=police)
+    s.markers["MARKERGOALPOLICE"] = set(close)  # the manager has no relationship close enough, nor a basis
+    s.pack_markers |= {"MARKERGOALCOUNCIL", "MARKERGOALPOLICE"}
+    # meetings held by the police about the child: one shared under the safeguarding basis, one extra-sensitive
+    named = {"police", "police_lead", "key_worker"}
+    for marker, sensitive, may_see in (("MARKERMINUTESPOLICE", False, named | {"manager"}),
+                                       ("MARKERMINUTESSECRET", True, named)):
+        meeting = teamwork.record_meeting(family, kind="team_around_family", held_on=today, minutes=f"{marker} minutes",
+                                          category="crime", person_ids=[child.id], attendee_user_ids=[police.id],
+                                          extra_sensitive=sensitive, actor=police)
+        s.markers[marker] = may_see
+        s.ids.setdefault("meetings", []).append(meeting.id)
+        s.documents[f"minutes {marker}"] = f"/families/{family.id}/meetings/{meeting.id}/minutes.pdf"
+        if sensitive:
+            s.extra_sensitive.add(marker)
+    s.documents["progress summary"] = f"/reports/families/{family.id}/progress-summary.pdf"
+    claim_round = ClaimRound(month=today.replace(day=1), status=RoundStatus.SAMPLED, window_start=today.replace(day=1),
+                             window_end=today.replace(day=1), built_on=today)
+    db.session.add(claim_round)
+    db.session.flush()
+    claim = Claim(round_id=claim_round.id, family_id=family.id, programme="supporting_families",
+                  claim_type=ClaimType.RESULTS, rule_set_code="SF-2025", amount_pence=80000, judged_on=today,
+                  conditions=[], sampled=True)
+    db.session.add(claim)
+    db.session.commit()
+    s.ids["claim"], s.ids["round"] = claim.id, claim_round.id
+    s.documents["evidence pack"] = f"/claims/claims/{claim.id}/evidence-pack.pdf"
 
 
 def _type_id():

@@ -1,6 +1,7 @@
 """The leak matrix: every role, every family page (every GET route of the record with a family_id,
 nested ones filled in), search and timeline; each planted marker appears exactly where the sharing
 rule allows and nowhere else."""
+import itertools
 import re
 
 import pytest
@@ -12,15 +13,17 @@ SKIP = re.compile(r"\.pdf$|/download|/versions/|/document$")  # binary bodies: c
 
 
 def _urls(app, scenario):
-    ids = {"family_id": scenario.family.id, "intervention_id": scenario.ids["intervention"],
-           "person_id": scenario.people["mum"].id}
+    ids = {"family_id": [scenario.family.id], "intervention_id": [scenario.ids["intervention"]],
+           "person_id": [scenario.people["mum"].id], "meeting_id": scenario.ids["meetings"]}
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or "family_id" not in rule.arguments or rule.endpoint.startswith("api"):
             continue
         if not set(rule.arguments) <= set(ids) or SKIP.search(rule.rule):
             continue
-        urls.append(re.sub(r"<(?:int:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule.rule))
+        for combination in itertools.product(*(ids[name] for name in sorted(rule.arguments))):
+            chosen = dict(zip(sorted(rule.arguments), combination, strict=True))
+            urls.append(re.sub(r"<(?:int:)?(\w+)>", lambda m, chosen=chosen: str(chosen[m.group(1)]), rule.rule))
     return sorted(urls)
 
 
@@ -34,10 +37,11 @@ def _bodies(client, urls):
 
 
 @pytest.mark.parametrize("who", ["key_worker", "manager", "police", "police_lead", "health", "teacher", "ig",
-                                 "admin", "finance"])
+                                 "admin", "finance", "auditor"])
 def test_markers_appear_exactly_where_the_rule_allows(app, scenario, who):
     urls = _urls(app, scenario)
     assert any(u.endswith("/timeline") for u in urls) and any("/interventions/" in u for u in urls)
+    assert any("/meetings/" in u for u in urls)
     client = signed_in_client(app, scenario.users[who])
     urls += [f"/families/search?q={scenario.family.reference}", "/families/search?q=Quill", "/families/"]
     bodies = _bodies(client, urls)

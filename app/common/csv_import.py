@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from app.common.uploads import UploadRefused, looks_like_markup, sanitise_name
+
 
 @dataclass(frozen=True)
 class ImportProblem:
@@ -38,14 +40,19 @@ def read_csv_frame(data: bytes, filename: str | None, *, max_bytes: int, all_col
                    max_rows: int, rows_called: str = "rows",
                    header_checks: Callable[[pd.DataFrame], list[ImportProblem]] | None = None) -> pd.DataFrame:
     """The file as a table of text, or ImportRefused listing every problem with its header."""
-    if not filename or not filename.lower().endswith(".csv"):
+    try:
+        # The same name rules as every upload: a name that climbs folders or hides characters is refused.
+        filename = sanitise_name(filename)
+    except UploadRefused as refused:
+        refuse(refused.message)
+    if not filename.lower().endswith(".csv"):
         refuse("The selected file must be a CSV file")
     if not data or not data.strip():
         refuse("The selected file is empty")
     if len(data) > max_bytes:
         refuse(f"The selected file must be smaller than {max_bytes // 1024}KB")
-    if b"\x00" in data:
-        refuse("The selected file must be a CSV file")
+    if b"\x00" in data or looks_like_markup(data):
+        refuse("The selected file must be a CSV file")  # a program, an archive, or HTML/SVG that could run script
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

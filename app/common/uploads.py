@@ -160,7 +160,7 @@ def _refuse_type(reason):
     raise UploadRefused(TYPE_MESSAGE, reason)
 
 
-def _looks_like_markup(data: bytes) -> bool:
+def looks_like_markup(data: bytes) -> bool:
     head = data[:512].lstrip(b"\xef\xbb\xbf\xfe\xff\x00 \t\r\n")
     return head.startswith(b"<")
 
@@ -218,7 +218,7 @@ def check_upload(stream: BinaryIO, filename: str | None, declared_type: str | No
     """Everything that decides whether a file is accepted. Raises UploadRefused with the user's message."""
     display_name = sanitise_name(filename)
     data = read_limited(stream, max_bytes)
-    if _looks_like_markup(data):
+    if looks_like_markup(data):
         _refuse_type("markup")  # HTML or SVG could run script if ever opened inline
     if data.startswith(_EXECUTABLE_MAGIC):
         _refuse_type("executable")

@@ -23,6 +23,7 @@ from wtforms.validators import InputRequired, Optional
 
 from app.auth.models import AgencyKind
 from app.cases.forms import GovDateField, choices, text_limit
+from app.common.uploads import upload_field
 from app.framework.categories import DataCategory
 from app.sharing.models import AlertOutcome, BreakGlassReason, ConsentMethod, GivenBy, SharingPurpose
 from app.sharing.services import ANSWERS
@@ -47,6 +48,8 @@ class ConsentForm(FlaskForm):
                             required_message="Enter the date agreement was given")
     method = RadioField("How it was given", widget=GovRadioInput(), choices=choices(ConsentMethod.choices()),
                         validators=[InputRequired("Select how agreement was given")])
+    signed_form = upload_field("Signed form (if agreement was signed)", required=False,
+                               hint="A PDF, photo (PNG or JPEG) or Word document of the signed form")
     witness_name = StringField("Witness (for verbal agreement)", widget=GovTextInput(),
                                validators=[Optional(), text_limit("The witness's name", 120)])
     categories = Checkboxes("What may be shared", "Select what may be shared",

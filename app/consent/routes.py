@@ -138,10 +138,10 @@ def new_consent(family):
         return redirect(back)
     if form.validate_on_submit():
         try:
-            upload = request.files.get("signed_form")
+            upload = form.signed_form.data  # already checked by the form's upload validator
             stored = store_upload(upload) if upload and upload.filename else None
             if form.method.data == "signed_form" and stored is None:
-                raise services.SharingError("Upload the signed form", "method")
+                raise services.SharingError("Upload the signed form", "signed_form")
             scope = [(c, None, k, p) for c in form.categories.data for k in form.recipient_kinds.data
                      for p in form.purposes.data]
             consents = services.record_consent(
@@ -150,7 +150,7 @@ def new_consent(family):
                 given_on=form.given_on.data, method=form.method.data, witness_name=form.witness_name.data,
                 signed_form=stored, review_on=form.review_on.data, scope=scope, actor=current_user)
         except UploadRefused as refusal:
-            form.method.errors = [*form.method.errors, str(refusal)]
+            form.signed_form.errors = [*form.signed_form.errors, refusal.message]
         except services.SharingError as refusal:
             _show_errors(form, refusal)
         else:

@@ -71,3 +71,10 @@ def sideways_overflow(page, screenshot=None):
         return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     finally:
         page.set_viewport_size(viewport)
+
+
+def from_home(page, link_name):
+    """Follow a link from the home page, which lists everything the user's role may reach (the main menu
+    shows only the most used, so journeys start from home as a user looking for something would)."""
+    page.get_by_role("banner").get_by_role("link", name="Hearth", exact=True).click()
+    page.get_by_role("main").get_by_role("link", name=link_name, exact=True).first.click()

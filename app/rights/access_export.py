@@ -10,7 +10,10 @@ Items that need a person's judgement before release are marked for redaction rev
 - `other_people`: the record also concerns other people (it names them, or it is about the whole
   household and the household has more than one member);
 - `other_agency`: the text was written by an agency outside the council (police, health, a school...),
-  which must be consulted before its information is released.
+  which must be consulted before its information is released;
+- `safe_address`: an address is withheld because someone in the household is at risk (app.cases.
+  safe_addresses, read as for a document made for someone outside Hearth), since the requester may be the
+  person they are kept safe from; the IG officer adds it back only if the requester may know it.
 
 The IG officer reads it under the purpose `information_governance` (public task), not through the
 sharing rule's practitioner reading: a subject access answer must find everything, whoever holds it.
@@ -36,6 +39,7 @@ from app.cases.models import (
     intervention_people,
     need_people,
 )
+from app.cases.safe_addresses import AddressShield
 from app.claims.models import Claim, ClaimRound, ClaimSnapshot
 from app.common.time import utcnow
 from app.extensions import db
@@ -43,6 +47,7 @@ from app.outcomes.models import Evidence, evidence_people
 from app.referrals.models import Referral, ReferralPerson
 from app.rights.models import SubjectAccessRequest
 from app.sharing.models import BreakGlassGrant, Consent, SharingBasis, SharingBasisPerson, SharingRequest
+from app.sharing.safe_address import WITHHELD
 from app.teamwork.models import (
     Document,
     HandoverNote,
@@ -62,6 +67,7 @@ COUNCIL_AGENCY_KINDS = frozenset({AgencyKind.EARLY_HELP, AgencyKind.SOCIAL_CARE}
 REVIEW_REASONS = {
     "other_people": "It also concerns other people",
     "other_agency": "It was written by another agency",
+    "safe_address": "A safe address is withheld: add it only if the requester may know it",
 }
 ACCESS_LOG_LIMIT = 5000
 
@@ -121,6 +127,7 @@ class _Context:
         self.household = set(db.session.scalars(sa.select(Person.id).where(Person.family_id == self.family_id)))
         self.agencies = {a.id: a for a in db.session.scalars(sa.select(Agency))}
         self.users = dict(db.session.execute(sa.select(User.id, User.name)).all())
+        self.addresses = AddressShield(None, [self.family_id])  # as for a document leaving Hearth
 
     def agency(self, agency_id) -> str | None:
         return self.agencies[agency_id].name if agency_id in self.agencies else None
@@ -165,23 +172,25 @@ def _person_section(ctx: _Context) -> Section:
               "relationship_to_family": p.relationship_to_family.label, "nhs_number": p.nhs_number, "upn": p.upn,
               "school_urn": p.school_urn, "ni_number": p.ni_number, "pnc_number": p.pnc_number,
               "left_household_on": p.left_household_on}
-    if p.lives_apart:
-        fields.update(address_line_1=p.address_line_1, address_line_2=p.address_line_2, town=p.town,
-                      postcode=p.postcode)
-    return Section("person", "The person", [Item(fields)])
+    review = []
+    if p.lives_apart and ctx.addresses.hides_person_address(p):
+        fields["address"], review = WITHHELD, ["safe_address"]
+    elif p.lives_apart:
+        fields["address"] = ", ".join(filter(None, (p.address_line_1, p.address_line_2, p.town, p.postcode)))
+    return Section("person", "The person", [Item(fields, review=review)])
 
 
 def _family_section(ctx: _Context) -> Section:
     family = db.session.get(Family, ctx.family_id)
+    address = ctx.addresses.family_address(family)
     items = [Item({"family_reference": family.reference, "status": family.status.label,
-                   "attached_on": family.attached_on, "closed_on": family.closed_on,
-                   "address_line_1": family.address_line_1, "address_line_2": family.address_line_2,
-                   "town": family.town, "postcode": family.postcode})]
-    for address in db.session.scalars(sa.select(FamilyAddress).where(FamilyAddress.family_id == ctx.family_id)
-                                      .order_by(FamilyAddress.moved_in_on, FamilyAddress.id)):
-        items.append(Item({"earlier_address": ", ".join(filter(None, (address.address_line_1, address.address_line_2,
-                                                                      address.town, address.postcode))),
-                           "moved_in_on": address.moved_in_on, "moved_out_on": address.moved_out_on}))
+                   "attached_on": family.attached_on, "closed_on": family.closed_on, "address": address},
+                  review=["safe_address"] if address == WITHHELD else [])]
+    for row in db.session.scalars(sa.select(FamilyAddress).where(FamilyAddress.family_id == ctx.family_id)
+                                  .order_by(FamilyAddress.moved_in_on, FamilyAddress.id)):
+        earlier = ctx.addresses.history_address(row)
+        items.append(Item({"earlier_address": earlier, "moved_in_on": row.moved_in_on,
+                           "moved_out_on": row.moved_out_on}, review=["safe_address"] if earlier == WITHHELD else []))
     for other in db.session.scalars(sa.select(Person).where(Person.family_id == ctx.family_id,
                                                             Person.id != ctx.person.id).order_by(Person.id)):
         items.append(Item({"household_member": other.full_name, "relationship_to_family":

@@ -56,7 +56,8 @@ def _person_values():
     return {"given_name": GIVEN_NAME, "family_name": FAMILY_NAME, "other_names": None, "date_of_birth": None,
             "given_name_normal": normalise_name(GIVEN_NAME), "family_name_normal": normalise_name(FAMILY_NAME),
             "given_name_sound": sound_alike_key(GIVEN_NAME), "family_name_sound": sound_alike_key(FAMILY_NAME),
-            "school_urn": None, "lives_apart": False, **NO_IDENTIFIERS, **NO_ADDRESS}
+            "school_urn": None, "lives_apart": False, "at_risk_since": None, "at_risk_recorded_by_id": None,
+            **NO_IDENTIFIERS, **NO_ADDRESS}
 
 
 def _referral_person_values():

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from app.audit import integrity
 from app.audit.models import AuditEvent
 from app.cases.models import CaseNote, Family, Person
+from app.cases.safe_addresses import record_at_risk
 from app.claims.models import ClaimSnapshot
 from app.claims.rounds import sha256_of
 from app.common.time import today_london
@@ -60,6 +61,7 @@ def test_anonymising_removes_personal_content_and_keeps_references_snapshots_and
     snapshot_sha = world.snapshot.sha256
     file_id = db.session.scalar(sa.select(DocumentVersion.stored_file_id)
                                 .where(DocumentVersion.document_id == world.document.id))
+    record_at_risk(world.mother, since=date(2014, 9, 1), actor=world.key_worker)
     result = app.test_cli_runner().invoke(args=["rights", "anonymise"])
     assert result.exit_code == 0, result.output
     assert f"Anonymised family {world.family.reference}" in result.output
@@ -70,6 +72,7 @@ def test_anonymising_removes_personal_content_and_keeps_references_snapshots_and
         assert (person.given_name, person.family_name, person.date_of_birth, person.nhs_number) == (
             "Anonymised", "Person", None, None)
         assert person.relationship_to_family is not None  # codes stay for past statistics
+        assert person.at_risk_since is None
     bodies = db.session.scalars(sa.select(CaseNote.body).where(CaseNote.family_id == family.id)).all()
     assert bodies and set(bodies) == {PLACEHOLDER}
     assert db.session.scalar(sa.select(Message.body).where(Message.family_id == family.id)) == PLACEHOLDER

@@ -117,6 +117,7 @@ def test_the_json_export_holds_everything_about_the_person_and_nothing_about_oth
     assert data["marking"] == "OFFICIAL-SENSITIVE" and data["person_id"] == world.child.id
     sections = data["sections"]
     assert sections["person"][0]["date_of_birth"] == "1994-03-02"
+    assert sections["family"][0]["address"] == "7 Marker Row, Northfield, LS2 7HY"
     notes = {n["text"]: n for n in sections["case_notes"]}
     assert notes["MARKER-CHILD-NOTE"]["for_redaction_review"] is False
     assert notes["MARKER-POLICE-NOTE"]["review_reasons"] == ["other_people", "other_agency"]
@@ -184,3 +185,15 @@ def test_exports_count_towards_the_daily_limit(app, world, monkeypatch):
     assert post_form(client, url, {}, form_url=f"{BASE}/{sar.id}").status_code == 200
     assert post_form(client, url, {}, form_url=f"{BASE}/{sar.id}").status_code == 429
     assert len(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "SubjectAccessExported")).all()) == 1
+
+
+def test_a_safe_address_is_withheld_from_the_export_and_marked(app, world):
+    from app.cases.safe_addresses import record_at_risk
+
+    record_at_risk(world.mother, since=date(2014, 9, 1), actor=world.key_worker)
+    sar = make_request(world)
+    response = post_form(ig_client(app, world), f"{BASE}/{sar.id}/export.json", {}, form_url=f"{BASE}/{sar.id}")
+    text = response.get_data(as_text=True)
+    assert "Marker Row" not in text and "LS2 7HY" not in text
+    family = json.loads(text)["sections"]["family"][0]
+    assert family["address"] == "Address withheld: safe address" and family["review_reasons"] == ["safe_address"]

@@ -30,6 +30,7 @@ from app.demo.outcomes import seed_outcome_evidence
 from app.demo.referrals import seed_referrals
 from app.demo.reporting import seed_reporting
 from app.demo.rights import seed_rights
+from app.demo.safe_address import seed_safe_address
 from app.demo.sharing import seed_sharing
 from app.demo.teamwork import seed_teamwork
 from app.extensions import db
@@ -223,7 +224,7 @@ def record_seeded(ctx: SeedContext) -> None:
 SEED_STEPS: list[SeedStep] = [
     seed_outcome_framework, seed_agencies, seed_users, seed_families, seed_casework, seed_referrals,
     seed_outcome_evidence, seed_teamwork, seed_reporting, seed_sharing, seed_claim_rounds, seed_rights,
-    record_seeded,
+    seed_safe_address, record_seeded,
 ]
 
 

@@ -57,6 +57,9 @@ def test_seed_builds_the_demo_council_once(app):
     key_workers = [u for u in users.values() if u.role == Role.KEY_WORKER]
     assert len(key_workers) >= 3
     assert len({u.password_hash for u in users.values()}) == 1  # hashed once for every demo account
+    # One parent at risk of domestic abuse: their family's address is a safe address in the demo.
+    at_risk = db.session.scalars(select(Person).where(Person.at_risk_since.is_not(None))).all()
+    assert len(at_risk) == 1 and at_risk[0].family.lead_practitioner.email == "keyworker@demo.test"
 
     families = db.session.scalars(select(Family).order_by(Family.id)).all()
     assert 180 <= len(families) <= 220

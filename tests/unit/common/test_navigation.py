@@ -47,3 +47,13 @@ def test_a_group_gathers_its_members_for_its_roles_and_sums_their_counts(monkeyp
         # Roles the group does not name keep their menu as it was; a member they cannot see is left out.
         assert [i["text"] for i in navigation.navigation_items(other, None)] == ["Users (2)", "Agencies (3)"]
         assert [h for h, _ in navigation.group_sections(other, "more")] == ["People"]
+
+
+def test_registering_again_replaces_the_entry(monkeypatch):
+    """A second app in the same process registers its entries again, with new count functions."""
+    monkeypatch.setattr(navigation, "_ENTRIES", [])
+    for _ in range(2):
+        navigation.register_nav("Users", "admin.users", count=lambda user: 1)
+    admin = SimpleNamespace(is_authenticated=True, role=SimpleNamespace(value="admin"))
+    with _app().test_request_context():
+        assert [i["text"] for i in navigation.navigation_items(admin, None)] == ["Users (1)"]

@@ -1,9 +1,10 @@
 """Reads for the outcome pages: a family's needs, evidence and eligibility; the near-miss and sustainment lists.
 
-Lists start from the families the user may open (the sharing policy's SQL face), then judge them with the
-pure rule sets over facts built in fixed queries per chunk of families. A need's details (what it is)
-appear in a list's reasons only when the viewer may see every need of that family for outcome evidence;
-otherwise the reason names the condition and says the details are withheld.
+Lists start from the families the user may open (the sharing policy's SQL face, as the cases lists), then
+judge them with the pure rule sets over facts built in fixed queries per chunk of families. A need's details
+(what it is) appear in a list's reasons only when the policy's content filter, applied inside SQL with the
+family's consents, bases and agreements, lets the viewer see that need for outcome evidence; otherwise the
+reason names the condition and says the details are withheld.
 """
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,19 +13,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
-from app.cases.access import family_columns
-from app.cases.models import Family, FamilyStatus, Need, Person
+from app.cases.access import content_filter, family_filter
+from app.cases.models import Family, FamilyStatus, Need, Person, need_people
 from app.cases.queries import RowsPage
 from app.cases.visibility import content_decision, facts_of, withheld_text
 from app.extensions import db
 from app.framework.models import Descriptor
 from app.outcomes import rules
 from app.outcomes.dates import add_calendar_months, month_start
-from app.outcomes.facts_builder import FamilyOutcomeData, NeedRecord, load_outcome_data, programme
+from app.outcomes.facts_builder import CHUNK, FamilyOutcomeData, load_outcome_data, programme
 from app.outcomes.models import HELD_STATUSES, Evidence, EvidenceImportBatch, EvidenceImportRow
 from app.outcomes.sustainment import Sustainment, SustainmentState, sustainment
-from app.sharing import policy
-from app.sharing.policy import Action, FamilyTies, Purpose, RecordFacts, Viewer
+from app.sharing.policy import FamilyTies, Purpose, Viewer
 
 PER_PAGE = 25
 WINDOW_MONTHS = 24  # a claim round takes closures from month M-24 (domain.md): older ones cannot be claimed
@@ -46,19 +46,23 @@ CONDITION_LABELS = {
 WITHHELD_REASON = "Not met. The details name a need you may not see: the lead practitioner can see them"
 
 
-def _record_facts(ties: FamilyTies, need: NeedRecord) -> RecordFacts:
-    return RecordFacts(ties, need.holding_agency_id, need.category, need.person_ids)
+def visible_need_ids(user, family_ids) -> set[int]:
+    """The needs of these families whose content `user` may see for outcome evidence: the policy's content
+    filter inside SQL (agreements, every person's consent or basis, break-glass), one query per chunk."""
+    ids = sorted(set(family_ids))
+    visible = set()
+    for start in range(0, len(ids), CHUNK):
+        visible.update(db.session.scalars(
+            sa.select(Need.id).join(Family, Family.id == Need.family_id)
+            .where(Need.family_id.in_(ids[start:start + CHUNK]),
+                   content_filter(user, Need, need_people, purpose=Purpose.OUTCOME_EVIDENCE))))
+    return visible
 
 
-def hidden_terms(viewer: Viewer, data: FamilyOutcomeData, ties: FamilyTies) -> frozenset[str]:
+def hidden_terms(data: FamilyOutcomeData, visible: set[int]) -> frozenset[str]:
     """The words that would name a need the viewer may not see (its description and descriptor code)."""
-    terms = set()
-    for need in data.needs.values():
-        # policy.decide, not content_decision: a list spans many families, and content_decision's audit
-        # gathers one family's decisions per request. Bulk ties carry no consents, so this only narrows.
-        if not policy.decide(viewer, Action.VIEW_CONTENT, _record_facts(ties, need), Purpose.OUTCOME_EVIDENCE):
-            terms.update(t for t in (need.description, need.descriptor_code) if t)
-    return frozenset(terms)
+    return frozenset(t for need in data.needs.values() if need.need_id not in visible
+                     for t in (need.description, need.descriptor_code) if t)
 
 
 def safe_reason(text: str, hidden: frozenset[str]) -> str:
@@ -196,7 +200,7 @@ class ListRow:
 def candidate_family_ids(user, today: date, *, closed_only: bool = False) -> list[int]:
     """Attached families the user may open that could still be claimed: open, or closed within the window."""
     start = add_calendar_months(month_start(today), -WINDOW_MONTHS)
-    query = (sa.select(Family.id).where(policy.family_filter(Viewer.of(user), family_columns()),
+    query = (sa.select(Family.id).where(family_filter(user, Purpose.OUTCOME_EVIDENCE),
                                         Family.attached_on.is_not(None),
                                         sa.or_(Family.closed_on.is_(None), Family.closed_on >= start))
              .order_by(Family.id))
@@ -213,8 +217,9 @@ def _lead_names(data) -> dict[int, str]:
 
 
 def _judged(user, today, *, closed_only):
-    viewer = Viewer.of(user)
-    data = load_outcome_data(candidate_family_ids(user, today, closed_only=closed_only), with_ties=True)
+    """Each family the user may open, judged, with the words that would name a need they may not see."""
+    data = load_outcome_data(candidate_family_ids(user, today, closed_only=closed_only))
+    visible = visible_need_ids(user, data)
     names = _lead_names(data)
     for _, d in sorted(data.items()):
         if d.facts is None:
@@ -222,16 +227,15 @@ def _judged(user, today, *, closed_only):
         rule_set = rule_set_for_facts(d.facts)
         if rule_set is None:
             continue
-        yield d, rule_set, viewer, names.get(d.lead_practitioner_id)
+        yield d, rule_set, hidden_terms(d, visible), names.get(d.lead_practitioner_id)
 
 
 def near_miss_rows(user, today: date) -> list[ListRow]:
     rows = []
-    for d, rule_set, viewer, lead in _judged(user, today, closed_only=False):
+    for d, rule_set, hidden, lead in _judged(user, today, closed_only=False):
         misses = rule_set.near_miss(d.facts, today)
         if not misses:
             continue
-        hidden = hidden_terms(viewer, d, d.ties)
         shown = [(m, CONDITION_LABELS.get(m.condition_code, m.condition_code), safe_reason(m.missing, hidden))
                  for m in misses]
         rows.append(ListRow(d.family_id, d.reference, d.status, lead, d.closed_on,
@@ -255,11 +259,10 @@ def sustainment_rows(user, today: date, state_filter: str = "") -> list[ListRow]
     wanted = {"came_back": SustainmentState.NEED_CAME_BACK, "in_sustainment": SustainmentState.IN_SUSTAINMENT,
               "sustained": SustainmentState.SUSTAINED, "not_resolved": SustainmentState.NOT_RESOLVED}.get(state_filter)
     rows = []
-    for d, rule_set, viewer, lead in _judged(user, today, closed_only=True):
+    for d, rule_set, hidden, lead in _judged(user, today, closed_only=True):
         status = sustainment(d.facts, today, rule_set.config.sustainment_months)
         if wanted is not None and status.state is not wanted:
             continue
-        hidden = hidden_terms(viewer, d, d.ties)
         came_back = []
         for returned in status.came_back:
             what = returned.need.description or returned.need.descriptor_code

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from app import audit
 from app.auth.access import roles_required
 from app.auth.models import Agency, Role
 from app.cases import safe_addresses
@@ -148,11 +149,18 @@ def delete_evidence(family, evidence_id):
 
 # --- lists -----------------------------------------------------------------------------------------------
 
+def _audit_list(action, page, **details):
+    """A list of families is a view of each family on it, as the cases search is: ids and counts only."""
+    audit.record(action, object_type="family_list", purpose=OE.value, results=page.total, page=page.page,
+                 family_ids=[row.family_id for row in page.items], **details)
+
+
 @bp.route("/outcomes/near-misses")
 @roles_required(*LIST_ROLES)
 def near_misses():
     today = today_london()
     page = queries.ListPage(queries.near_miss_rows(current_user, today), _page())
+    _audit_list("NearMissesListed", page)
     return render_template("outcomes/near_misses.html", page=page, today=today, page_title="Near misses")
 
 
@@ -164,6 +172,7 @@ def sustainment():
     if state not in queries.SUSTAINMENT_FILTERS:
         state = ""
     page = queries.ListPage(queries.sustainment_rows(current_user, today, state), _page())
+    _audit_list("SustainmentListed", page, state=state or None)
     return render_template("outcomes/sustainment.html", page=page, today=today, state=state,
                            filters=queries.SUSTAINMENT_FILTERS, page_title="Sustainment")
 

@@ -77,7 +77,8 @@ FAMILY_TABLES = (
     (PlanGoal, {"action": PLACEHOLDER}),
     (Intervention, {"summary": PLACEHOLDER, "deletion_reason": _if_set(Intervention.deletion_reason)}),
     (CaseNote, {"body": PLACEHOLDER}),
-    (Evidence, {"note": _if_set(Evidence.note), "deletion_reason": _if_set(Evidence.deletion_reason)}),
+    (Evidence, {"source": PLACEHOLDER, "note": _if_set(Evidence.note),
+                "deletion_reason": _if_set(Evidence.deletion_reason)}),
     (Meeting, {"agenda": _if_set(Meeting.agenda), "minutes": _if_set(Meeting.minutes),
                "family_views": _if_set(Meeting.family_views), "decisions": _if_set(Meeting.decisions)}),
     (MessageThread, {"subject": PLACEHOLDER}),
@@ -95,6 +96,25 @@ FAMILY_TABLES = (
         SubjectAccessRequest.verification_note), "extension_reason": _if_set(SubjectAccessRequest.extension_reason)}),
     (LegalHold, {"reason": PLACEHOLDER, "clear_reason": _if_set(LegalHold.clear_reason)}),
 )
+
+
+# The tables reached through a family's people, interventions, evidence or referrals.
+VERSION_VALUES = {"summary": PLACEHOLDER}
+IMPORT_ROW_VALUES = {"data": {}}
+MERGE_VALUES = {"kept_before": {}, "merged_row": {}}
+OPT_OUT_VALUES = {"reason": PLACEHOLDER}
+DELETED_TABLES = ("form_drafts",)
+
+
+def covered_columns() -> dict[str, set]:
+    """Every table this module rewrites, with the columns it rewrites (a test holds new columns to it)."""
+    covered = {model.__tablename__: set(values) for model, values in FAMILY_TABLES}
+    covered.update({
+        "families": set(NO_ADDRESS), "people": set(_person_values()), "referrals": set(_referral_values()),
+        "referral_people": set(_referral_person_values()), "intervention_versions": set(VERSION_VALUES),
+        "evidence_import_rows": set(IMPORT_ROW_VALUES), "merge_records": set(MERGE_VALUES),
+        "nis_opt_outs": set(OPT_OUT_VALUES)})
+    return covered
 
 
 def _update(model, where, values) -> None:
@@ -141,7 +161,7 @@ def anonymise_family_records(family_id: int) -> int:
     for model, values in FAMILY_TABLES:
         _update(model, model.family_id == family_id, values)
     _update(InterventionVersion, InterventionVersion.intervention_id.in_(
-        sa.select(Intervention.id).where(Intervention.family_id == family_id)), {"summary": PLACEHOLDER})
+        sa.select(Intervention.id).where(Intervention.family_id == family_id)), VERSION_VALUES)
     # The family's referrals, and referrals about it marked as duplicates of them.
     about_family = sa.or_(Referral.id.in_(referrals), Referral.duplicate_of_id.in_(referrals))
     referral_ids = sa.select(Referral.id).where(about_family).scalar_subquery()
@@ -150,12 +170,12 @@ def anonymise_family_records(family_id: int) -> int:
             _referral_person_values())
     # Imported evidence rows keep what the partner's file said (names, dates of birth, identifiers).
     _update(EvidenceImportRow, sa.or_(EvidenceImportRow.person_id.in_(people), EvidenceImportRow.evidence_id.in_(
-        sa.select(Evidence.id).where(Evidence.family_id == family_id))), {"data": {}})
+        sa.select(Evidence.id).where(Evidence.family_id == family_id))), IMPORT_ROW_VALUES)
     # A merge record keeps the merged row's values so the merge can be undone; after this it cannot be.
     _update(MergeRecord, sa.or_(sa.and_(MergeRecord.kind == MergeKind.FAMILY, MergeRecord.kept_id == family_id),
                                 sa.and_(MergeRecord.kind == MergeKind.PERSON, MergeRecord.kept_id.in_(people))),
-            {"kept_before": {}, "merged_row": {}})
-    _update(NisOptOut, NisOptOut.person_id.in_(people), {"reason": PLACEHOLDER})
+            MERGE_VALUES)
+    _update(NisOptOut, NisOptOut.person_id.in_(people), OPT_OUT_VALUES)
     db.session.execute(sa.delete(FormDraft).where(FormDraft.family_id == family_id)
                        .execution_options(synchronize_session=False))
     db.session.flush()

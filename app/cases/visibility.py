@@ -24,6 +24,7 @@ REASONS = {
 # field cannot be widened by asking.
 ASKABLE = frozenset({"no_basis", "partial_basis"})
 ASK_ENDPOINT = "consent.ask_to_share"
+DECISIONS_PER_EVENT = 200  # keeps each audit event small
 
 
 class WithheldText(str):
@@ -64,10 +65,13 @@ def _note_decision(viewer, facts, purpose, decision):
         def _write(response):
             if response.status_code < 400:
                 rows = pending["rows"]
-                audit.record("SharingDecided", object_type="family", object_id=pending["family_id"],
-                             family_id=pending["family_id"], purpose=pending["purpose"],
-                             shown=sum(":shown:" in r for r in rows), withheld=sum(":withheld:" in r for r in rows),
-                             decisions=rows[:200])
+                # One event per DECISIONS_PER_EVENT decisions, so a long page loses none of them.
+                for start in range(0, max(len(rows), 1), DECISIONS_PER_EVENT):
+                    part = rows[start:start + DECISIONS_PER_EVENT]
+                    audit.record("SharingDecided", object_type="family", object_id=pending["family_id"],
+                                 family_id=pending["family_id"], purpose=pending["purpose"],
+                                 shown=sum(":shown:" in r for r in part),
+                                 withheld=sum(":withheld:" in r for r in part), decisions=part)
             return response
     if facts.holding_agency_id != viewer.agency_id:
         object_type, object_id = facts.ref or (None, None)

@@ -206,3 +206,26 @@ def test_decisions_are_audited_with_their_basis(app, scenario):
     assert any(r.endswith(":shown:consent") for r in rows) and any(r.endswith(":shown:safeguarding") for r in rows)
     assert any(":withheld:" in r for r in rows) and event.details["withheld"] >= 1
     assert not any("MARKER" in str(r) for r in rows)
+
+
+def test_a_page_with_many_decisions_audits_every_one(app, scenario):
+    from flask_login import login_user
+
+    from app.audit.models import AuditEvent
+    from app.cases.access import family_ties
+    from app.cases.visibility import DECISIONS_PER_EVENT, content_decision
+    from app.sharing.policy import RecordFacts, Viewer
+
+    kw, police = scenario.users["key_worker"], scenario.users["police"]
+    many = DECISIONS_PER_EVENT * 2 + 50
+    with app.test_request_context(f"/families/{scenario.family.id}/notes"):
+        login_user(kw)
+        ties = family_ties(scenario.family)
+        for n in range(many):
+            content_decision(Viewer.of(kw), RecordFacts(ties, police.agency_id, "crime", ref=("case_notes", n)))
+        app.process_response(app.response_class("ok"))
+    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "SharingDecided",
+                                                            AuditEvent.family_id == scenario.family.id)).all()
+    rows = [r for e in events for r in e.details["decisions"]]
+    assert len(events) == 3 and len(rows) == many
+    assert {r.split(":")[1] for r in rows} == {str(n) for n in range(many)}

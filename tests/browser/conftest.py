@@ -63,6 +63,29 @@ def live_app(db_kind, demo_password):
             db.engine.dispose()
 
 
+@pytest.fixture(scope="package")
+def jobs_worker(live_app):
+    """The jobs worker, beside the served app as `make run` starts `flask scheduler run` beside the web
+    server: the real Worker (app/scheduler/worker.py) claiming and running queued jobs (claim rounds,
+    reports) in a thread until the package ends. Timed system jobs and schedule sources are left out:
+    no journey waits for them."""
+    from app.scheduler.worker import Worker
+
+    worker = Worker(live_app, worker_id="browser-journeys", poll_seconds=0.2)
+
+    def loop():
+        while not worker.stopping.is_set():
+            if not worker.run_one():
+                worker.wake.wait(worker.poll_seconds)
+                worker.wake.clear()
+
+    thread = threading.Thread(target=loop, name="hearth-jobs-worker", daemon=True)
+    thread.start()
+    yield worker
+    worker.stop()
+    thread.join(timeout=30)
+
+
 @pytest.fixture
 def in_app(live_app):
     """in_app(fn) -> fn's result, run in the served app's context and committed: for a journey to read the

@@ -78,3 +78,20 @@ def from_home(page, link_name):
     shows only the most used, so journeys start from home as a user looking for something would)."""
     page.get_by_role("banner").get_by_role("link", name="Hearth", exact=True).click()
     page.get_by_role("main").get_by_role("link", name=link_name, exact=True).first.click()
+
+
+def set_up_authenticator(page, check_page):
+    """On "Set up two-factor authentication": read the setup key as someone who cannot scan the QR code
+    would, type the code an authenticator app would show, and continue past the recovery codes."""
+    import pyotp
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-factor authentication")
+    check_page(page, "set up two-factor authentication")
+    page.get_by_text("I cannot scan the QR code").click()
+    secret = page.locator(".govuk-details__text .hearth-reference").inner_text().replace(" ", "")
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Continue").click()
+    check_page(page, "recovery codes")
+    page.get_by_role("link", name="I have saved my recovery codes").click()
+    return secret

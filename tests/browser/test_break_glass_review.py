@@ -5,10 +5,9 @@ and see the emergency-access banner. An information governance officer then revi
 """
 import re
 
-import pyotp
 from playwright.sync_api import expect
 
-from tests.browser.helpers import from_home
+from tests.browser.helpers import from_home, set_up_authenticator
 
 JUSTIFICATION = "Police called at 2am about the children; the lead practitioner could not be reached."
 
@@ -50,14 +49,7 @@ def test_manager_opens_a_record_in_an_emergency_and_ig_reviews_the_alert(page_as
     found.get_by_role("link", name=wanted["name"]).click()
 
     # Step-up: no authenticator app yet, so set one up; the setup key is under "I cannot scan the QR code".
-    expect(h1).to_have_text("Set up two-factor authentication")
-    check_page(manager, "set up two-factor authentication")
-    manager.get_by_text("I cannot scan the QR code").click()
-    secret = manager.locator(".govuk-details__text .hearth-reference").inner_text().replace(" ", "")
-    manager.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
-    manager.get_by_role("button", name="Continue").click()
-    check_page(manager, "recovery codes")
-    manager.get_by_role("link", name="I have saved my recovery codes").click()
+    set_up_authenticator(manager, check_page)
 
     # Back where they were going: the emergency access form.
     expect(h1).to_have_text("Open a family record in an emergency")

@@ -89,6 +89,11 @@ def user_groups(user):
     return [(g.key, g.text) for g in _groups_for(user)] if user and user.is_authenticated else []
 
 
+def group_at(user, endpoint):
+    """The key of this user's group whose page is `endpoint` (groups of different roles may share one)."""
+    return next((g.key for g in _groups_for(user) if g.endpoint == endpoint), None)
+
+
 def group_sections(user, key):
     """The page of a group: [(heading, [items])], only the entries this user may reach, headings kept in order."""
     group = _GROUPS[key]

@@ -1,11 +1,11 @@
-"""The home page, the programme manager's "Programme" page, and the health check."""
-from flask import Blueprint, render_template
+"""The home page, the pages of grouped menu entries ("Programme", "More"), and the health check."""
+from flask import Blueprint, abort, render_template
 from flask_login import current_user
 from sqlalchemy import text
 
 from app.auth.access import public, roles_required, signed_in
 from app.auth.models import Role
-from app.common.navigation import group_sections, register_nav_group, user_groups
+from app.common.navigation import group_at, group_sections, register_nav_group, user_groups
 from app.extensions import db
 
 bp = Blueprint("home", __name__, template_folder="templates")
@@ -18,6 +18,13 @@ register_nav_group("programme", "Programme", "home.programme", roles=(Role.PROGR
     "Referrals and sharing": ("referrals.mine", "consent.break_glass_search"),
     "Reference": ("framework.index",),
 })
+# Administrators and IG officers keep their daily pages in the menu; the pages they read now and then are
+# one click further, on "More".
+register_nav_group("admin_more", "More", "home.more", roles=(Role.ADMIN,), order=95,
+                   members={"Figures": ("reporting.dashboard", "claims.index"), "Reference": ("framework.index",)})
+register_nav_group("ig_more", "More", "home.more", roles=(Role.IG_OFFICER,), order=95,
+                   members={"Reports and the study": ("reporting.archive", "reporting.opt_outs"),
+                            "Records": ("rights.retention",), "Reference": ("framework.index",)})
 
 
 @bp.route("/")
@@ -32,6 +39,15 @@ def index():
 def programme():
     return render_template("home/group.html", page_title="Programme", sections=group_sections(current_user,
                                                                                              "programme"))
+
+
+@bp.route("/more")
+@signed_in
+def more():
+    key = group_at(current_user, "home.more")
+    if key is None:
+        abort(404)
+    return render_template("home/group.html", page_title="More", sections=group_sections(current_user, key))
 
 
 @bp.route("/healthz")

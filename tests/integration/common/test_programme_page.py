@@ -1,5 +1,6 @@
-"""The programme manager's menu fits one row: the daily pages stay in it, the rest are on the Programme
-page and the home page, under headings, each still reachable and the section marked as current."""
+"""Busy roles' menus fit one row: the daily pages stay in it, the rest are on a group's page ("Programme"
+for programme managers, "More" for administrators and IG officers) and on the home page, under headings,
+each still reachable and the group marked as the current section."""
 import re
 
 from tests.conftest import signed_in_client
@@ -33,5 +34,18 @@ def test_the_programme_managers_menu_is_grouped(app, factory):
 def test_other_roles_keep_their_menu_and_cannot_open_the_programme_page(app, factory):
     worker = signed_in_client(app, factory.user("key_worker"))
     menu = [text.strip() for _, text in _menu(worker.get("/").get_data(as_text=True))]
-    assert "Outcome framework" in menu and "Programme" not in menu
+    assert "Outcome framework" in menu and "Programme" not in menu and "More" not in menu
     assert worker.get("/programme").status_code == 403
+    assert worker.get("/more").status_code == 404  # no group of theirs has a "More" page
+
+
+def test_administrators_and_ig_officers_have_a_more_page(app, factory):
+    admin = signed_in_client(app, factory.user("admin"))
+    menu = [text.strip() for _, text in _menu(admin.get("/").get_data(as_text=True))]
+    assert {"Users", "Agencies", "More"} <= set(menu) and not {"Dashboard", "Claims", "Outcome framework"} & set(menu)
+    more = admin.get("/more").get_data(as_text=True)
+    assert ">Figures</h2>" in more and "/reports/dashboard" in more and "/claims/" in more and "/framework" in more
+    ig = signed_in_client(app, factory.user("ig_officer"))
+    menu = [text.strip() for _, text in _menu(ig.get("/").get_data(as_text=True))]
+    assert "Information governance" in menu and "More" in menu and "Study opt-outs" not in menu
+    assert "/reports/study-opt-outs" in ig.get("/more").get_data(as_text=True)

@@ -14,6 +14,7 @@ def _app():
 
 def test_entries_follow_roles_order_and_the_current_section(monkeypatch):
     monkeypatch.setattr(navigation, "_ENTRIES", [])
+    monkeypatch.setattr(navigation, "_GROUPS", {})  # groups an app registered elsewhere in the run
     navigation.register_nav("Agencies", "admin.agencies", roles=("admin",), order=2, match=("admin.agenc",))
     navigation.register_nav("Users", "admin.users", roles=("admin", "agency_admin"), order=1, match=("admin.user",))
     navigation.register_nav("Framework", "framework.index", order=3)
@@ -52,6 +53,7 @@ def test_a_group_gathers_its_members_for_its_roles_and_sums_their_counts(monkeyp
 def test_registering_again_replaces_the_entry(monkeypatch):
     """A second app in the same process registers its entries again, with new count functions."""
     monkeypatch.setattr(navigation, "_ENTRIES", [])
+    monkeypatch.setattr(navigation, "_GROUPS", {})
     for _ in range(2):
         navigation.register_nav("Users", "admin.users", count=lambda user: 1)
     admin = SimpleNamespace(is_authenticated=True, role=SimpleNamespace(value="admin"))

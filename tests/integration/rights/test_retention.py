@@ -184,3 +184,26 @@ def test_an_anonymised_family_record_still_opens_for_its_team(app, world):
         assert response.status_code == 200, url
         page = response.get_data(as_text=True)
         assert "MARKER" not in page and "Isla" not in page, url
+
+
+def test_the_nightly_system_job_runs_the_retention(app, world):
+    from app.scheduler.schedule import system_job
+    from app.scheduler.system_jobs import resolve
+
+    entry = system_job("anonymise_expired_records")
+    assert (entry.trigger, entry.trigger_args) == ("cron", {"hour": 1, "minute": 30})
+    resolve(entry.ref)()
+    assert [e.family_id for e in events("FamilyAnonymised")] == [world.family.id]
+
+
+def test_families_expiring_within_a_year_are_listed_as_coming(app, world):
+    from app.cases.models import FamilyStatus
+
+    family = db.session.get(Family, world.other_family.id)
+    # Closed nearly six years ago, with only adults: expires in 30 days.
+    family.status, family.closed_on = FamilyStatus.CLOSED, today_london() - timedelta(days=6 * 365 - 28)
+    db.session.commit()
+    report = services.run_retention(dry_run=True)
+    assert [r.family_id for r in report.upcoming] == [world.other_family.id]
+    page = signed_in_client(app, world.ig).get(RETENTION).get_data(as_text=True)
+    assert "Expiring in the next year (1)" in page and world.other_family.reference in page

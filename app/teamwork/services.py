@@ -6,6 +6,7 @@ plan shows them and keeps their agency, due date and status; `MeetingAction` add
 """
 from datetime import date, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
@@ -259,37 +260,28 @@ def notify_overdue_actions(today: date | None = None) -> int:
     action's owner, and for a plan action from no meeting, the family's lead practitioner when their agency
     owns it (the same actions "My tasks" lists as theirs)."""
     today = today or today_london()
-    made = _notify_overdue_meeting_actions(today)
+    overdue = (PlanGoal.due_on < today, PlanGoal.status.in_(OPEN_GOAL_STATUSES))
+    meeting_actions = (
+        select(sa.literal("meeting_action"), MeetingAction.id, MeetingAction.owner_user_id, MeetingAction.family_id,
+               PlanGoal.due_on, Family.reference)
+        .join(PlanGoal, PlanGoal.id == MeetingAction.plan_goal_id).join(Family, Family.id == MeetingAction.family_id)
+        .where(*overdue, MeetingAction.owner_user_id.is_not(None)).order_by(MeetingAction.id))
     lead = aliased(User)
-    rows = db.session.execute(
-        select(PlanGoal.id, Family.lead_practitioner_id, PlanGoal.family_id, PlanGoal.due_on, Family.reference)
+    plan_actions = (
+        select(sa.literal("plan_goal"), PlanGoal.id, Family.lead_practitioner_id, PlanGoal.family_id, PlanGoal.due_on,
+               Family.reference)
         .join(Family, Family.id == PlanGoal.family_id).join(lead, lead.id == Family.lead_practitioner_id)
         .outerjoin(MeetingAction, MeetingAction.plan_goal_id == PlanGoal.id)
-        .where(PlanGoal.due_on < today, PlanGoal.status.in_(OPEN_GOAL_STATUSES), MeetingAction.id.is_(None),
-               PlanGoal.owner_agency_id == lead.agency_id)
-        .order_by(PlanGoal.id)).all()
-    for goal_id, lead_id, family_id, due_on, reference in rows:
-        made += notify(lead_id, "action_overdue", ("plan_goal", goal_id),
-                       f"An action of yours for family {reference} is overdue",
-                       dedupe_key=f"plan_action_overdue:{goal_id}:{due_on.isoformat()}",
-                       url=family_path(family_id, "plan"), family_id=family_id) is not None
-    return made
-
-
-def _notify_overdue_meeting_actions(today: date) -> int:
-    rows = db.session.execute(
-        select(MeetingAction.id, MeetingAction.owner_user_id, MeetingAction.family_id, PlanGoal.due_on,
-               Family.reference)
-        .join(PlanGoal, PlanGoal.id == MeetingAction.plan_goal_id).join(Family, Family.id == MeetingAction.family_id)
-        .where(PlanGoal.due_on < today, PlanGoal.status.in_(OPEN_GOAL_STATUSES),
-               MeetingAction.owner_user_id.is_not(None))
-        .order_by(MeetingAction.id)).all()
+        .where(*overdue, MeetingAction.id.is_(None), PlanGoal.owner_agency_id == lead.agency_id).order_by(PlanGoal.id))
+    # The meeting actions keep the dedupe key they always had, so none is told twice after an upgrade.
+    key_prefix = {"meeting_action": "action_overdue", "plan_goal": "plan_action_overdue"}
     made = 0
-    for action_id, owner_id, family_id, due_on, reference in rows:
-        made += notify(owner_id, "action_overdue", ("meeting_action", action_id),
-                       f"An action of yours for family {reference} is overdue",
-                       dedupe_key=f"action_overdue:{action_id}:{due_on.isoformat()}",
-                       url=family_path(family_id, "plan"), family_id=family_id) is not None
+    for query in (meeting_actions, plan_actions):
+        for kind, item_id, owner_id, family_id, due_on, reference in db.session.execute(query).all():
+            made += notify(owner_id, "action_overdue", (kind, item_id),
+                           f"An action of yours for family {reference} is overdue",
+                           dedupe_key=f"{key_prefix[kind]}:{item_id}:{due_on.isoformat()}",
+                           url=family_path(family_id, "plan"), family_id=family_id) is not None
     return made
 
 

@@ -89,8 +89,7 @@ def load_config(env_name=None, environ=None):
         # CSV/XLSX exports and report downloads each user may make in a day (Europe/London); beyond it 429.
         "EXPORT_LIMIT_PER_DAY": _int(env, "EXPORT_LIMIT_PER_DAY", 50),
         # Agency kinds whose designated leads may see a safe address (with the lead practitioner and IG).
-        "SAFE_ADDRESS_AGENCY_KINDS": tuple(
-            k.strip() for k in (env.get("SAFE_ADDRESS_AGENCY_KINDS") or "domestic_abuse").split(",") if k.strip()),
+        "SAFE_ADDRESS_AGENCY_KINDS": _words(env, "SAFE_ADDRESS_AGENCY_KINDS", ("domestic_abuse",)),
         # Every setting the app reads is declared here, once, with its default
         # (tests/unit/test_config.py scans app/ for reads of undeclared keys).
         # Working days a referral may wait in the triage queue before it shows as past target.

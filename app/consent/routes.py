@@ -19,7 +19,7 @@ from app.cases.queries import family_people
 from app.cases.tabs import register_tab, tabs_for
 from app.common.navigation import register_nav
 from app.common.time import today_london, utcnow
-from app.common.uploads import UploadRefused, store_upload
+from app.common.uploads import UploadRefused, delete_stored_file, store_upload
 from app.consent import forms
 from app.extensions import db
 from app.framework.categories import DataCategory
@@ -137,6 +137,7 @@ def new_consent(family):
         flash("That agreement was already recorded", "success")
         return redirect(back)
     if form.validate_on_submit():
+        stored = None
         try:
             upload = form.signed_form.data  # already checked by the form's upload validator
             stored = store_upload(upload) if upload and upload.filename else None
@@ -152,6 +153,12 @@ def new_consent(family):
         except UploadRefused as refusal:
             form.signed_form.errors = [*form.signed_form.errors, refusal.message]
         except services.SharingError as refusal:
+            if stored is not None:
+                # Nothing was recorded, so the signed form is not kept (the page is shown again and committed).
+                delete_stored_file(stored)
+                form.signed_form.errors = [*form.signed_form.errors,
+                                           "Select the file again: files are not kept when something else needs "
+                                           "fixing"]
             _show_errors(form, refusal)
         else:
             case_services.use_form_token(form.form_token.data, current_user, consents[0])

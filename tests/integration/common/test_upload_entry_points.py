@@ -196,3 +196,21 @@ def test_an_acceptable_file_goes_through_each_upload_route(app, place, entry):
     assert _counts(entry)["StoredFile"] == counts["StoredFile"] + 1
     stored = db.session.scalar(select(StoredFile).order_by(StoredFile.id.desc()).limit(1))
     assert stored.original_name == "etcpasswd.pdf"
+
+
+def test_a_good_file_is_not_kept_when_the_rest_of_the_consent_form_is_refused(app, place):
+    """The service refuses the agreement after the file was stored: the page is shown again (and committed),
+    so the file must go, or it would be kept with nothing recorded that refers to it."""
+    entry = ENTRY_POINTS[0]
+    files, counts = _files(app), _counts(entry)
+    client = signed_in_client(app, place.lead)
+    tomorrow = today_london() + timedelta(days=1)
+    form = {**entry.form(place), "given_on": [str(tomorrow.day), str(tomorrow.month), str(tomorrow.year)],
+            "signed_form": (io.BytesIO(samples.pdf()), "signed.pdf", "application/pdf")}
+    response = post_form(client, entry.url(place), form, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "must be today or in the past" in page
+    assert "Select the file again" in page and "Kept Witness Name" in page
+    db.session.expire_all()
+    assert _counts(entry) == counts
+    assert _files(app) == files

@@ -64,7 +64,7 @@ def where_they_live(resident, household):
     return FAMILY_POSTCODE if resident.lives_with_family_on(household.on) else None
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(viewer=viewers, household=households(), kinds=named_kinds)
 def test_only_the_named_viewers_may_see(viewer, household, kinds):
     expected = viewer.user_id is not None and (
@@ -73,7 +73,7 @@ def test_only_the_named_viewers_may_see(viewer, household, kinds):
     assert may_see_safe_addresses(viewer, household, kinds) is expected
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(viewer=viewers, household=households(), kinds=named_kinds)
 def test_no_other_viewer_can_reach_where_an_at_risk_person_lives(viewer, household, kinds):
     if may_see_safe_addresses(viewer, household, kinds):
@@ -86,7 +86,7 @@ def test_no_other_viewer_can_reach_where_an_at_risk_person_lives(viewer, househo
         assert own_postcode(resident.person_id) not in reachable
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(viewer=viewers, household=households(), kinds=named_kinds)
 def test_nothing_is_hidden_that_need_not_be(viewer, household, kinds):
     reachable = reachable_postcodes(viewer, household, kinds)
@@ -99,7 +99,7 @@ def test_nothing_is_hidden_that_need_not_be(viewer, household, kinds):
     assert (FAMILY_POSTCODE in reachable) is (permitted or not family_is_a_refuge)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(viewer=viewers, household=households(), kinds=named_kinds,
        moved_in=st.integers(-3000, -1), stayed=st.integers(1, 2000))
 def test_a_past_family_address_is_hidden_if_an_at_risk_member_lived_there(viewer, household, kinds, moved_in,

@@ -103,6 +103,12 @@ def _decide(record, *, whole_family=False):
     return content_decision(viewer(), facts_of(g.family_ties, record, whole_family_record=whole_family))
 
 
+def _decide_for_document(record, *, whole_family=False):
+    # A PDF leaving Hearth: never extra-sensitive content, whoever prints it.
+    return content_decision(viewer(), facts_of(g.family_ties, record, whole_family_record=whole_family),
+                            action=Action.PUT_IN_DOCUMENT)
+
+
 def _withheld(what, record, decision):
     agency = getattr(record, "holding_agency", None)
     return withheld_text(what, agency.name if agency else "another agency", record.category, decision)
@@ -180,7 +186,7 @@ def change_status(family):
 def step_up_pack(family):
     if family.closure_reason != ClosureReason.STEPPED_UP.value:
         abort(404)
-    decide = _decide
+    decide = _decide_for_document
     needs = [(n, decide(n)) for n in queries.needs(family)]
     assessment = queries.assessment(family)
     goals = queries.plan_goals(family)

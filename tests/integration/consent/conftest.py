@@ -134,6 +134,12 @@ def _plant_extra_sensitive_and_documents(s, today):
     s.ids["MARKER-POLICE-SECRET"] = n.id
     s.markers["MARKER-POLICE-SECRET"] = {"police", "police_lead", "key_worker"}
     s.extra_sensitive.add("MARKER-POLICE-SECRET")
+    visit = cases.record_intervention(family, type_id=_type_id(), agency=police.agency, occurred_on=today,
+                                      duration_minutes=20, summary="MARKERVISITSECRET what the neighbour said",
+                                      category="crime", person_ids=[child.id], extra_sensitive=True, actor=police)
+    s.ids["MARKERVISITSECRET"] = visit.id
+    s.markers["MARKERVISITSECRET"] = {"police", "police_lead", "key_worker"}
+    s.extra_sensitive.add("MARKERVISITSECRET")
     # the family plan: whole-family records, shared with everyone close on the plan agreement
     cases.add_plan_goal(family, action="MARKERGOALCOUNCIL attend the parenting course", owner_agency=kw.agency,
                         due_on=today + timedelta(days=30), actor=kw)

@@ -62,3 +62,21 @@ def test_the_documents_do_carry_what_may_be_shared(app, scenario):
     assert set(auditor) == {"evidence pack"}
     assert {"MARKERGOALCOUNCIL", "MARKERGOALPOLICE"} <= {m for m in scenario.pack_markers
                                                          if m in auditor["evidence pack"]}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_the_step_up_pack_for_childrens_social_care_leaks_nothing(app, scenario, who):
+    from app.extensions import db
+
+    family = scenario.family
+    family.closure_reason = "stepped_up"  # the pack exists only for a family stepped up to social care
+    db.session.commit()
+    response = signed_in_client(app, scenario.users[who]).get(f"/families/{family.id}/step-up-pack.pdf")
+    assert response.status_code in (200, 404), response.status_code
+    text = pdf_text(response.data) if response.status_code == 200 else ""
+    for marker in scenario.markers:
+        if who not in allowed_in_documents(scenario, marker):
+            assert marker.replace(" ", "") not in text, f"{who} finds {marker} in the step-up pack"
+    if who == "key_worker":
+        assert "MARKER-POLICE-VISIT" in text  # shared under the safeguarding basis: in the pack
+        assert "MARKERVISITSECRET" not in text and "extra-sensitive" in text

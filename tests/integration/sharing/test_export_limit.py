@@ -2,7 +2,7 @@
 declared with it; each export is audited and counted; beyond the limit the request gets a 429 GOV.UK page,
 the refusal is audited, and IG officers get one alert however many more tries follow."""
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -152,3 +152,64 @@ def test_ig_officers_see_and_review_the_alert(app, factory, limit, ig_officer_cl
     assert response.status_code == 302
     db.session.expire_all()
     assert alert.reviewed_at_utc is not None
+
+
+def test_a_new_day_starts_a_new_count(app, factory, limit, monkeypatch):
+    from app.sharing import export_limit
+
+    role, url = _dashboard()
+    client = _client(app, factory, role)
+    user = _user_of(client)
+    for _ in range(limit):
+        assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 429
+    tomorrow = export_limit.today_london() + timedelta(days=1)
+    monkeypatch.setattr(export_limit, "today_london", lambda: tomorrow)
+    assert exports_today(user.id) == 0
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.own_database
+def test_over_the_limit_under_the_api_is_problem_json(factory_free_user_app):
+    app, client = factory_free_user_app
+    with app.app_context():
+        for _ in range(LIMIT):
+            assert client.get("/api/_test/export.csv").status_code == 200
+        refused = client.get("/api/_test/export.csv")
+        assert refused.status_code == 429 and refused.mimetype == "application/problem+json"
+        body = refused.get_json()
+        assert body["status"] == 429 and f"You have made {LIMIT} exports today" in body["detail"]
+
+
+@pytest.fixture(scope="module")
+def factory_free_user_app(db_kind):
+    """An app of its own with an export route under /api/ (routes cannot be added to the shared app once it
+    has served a request). Outside /api/v1/, so a session cookie signs the test user in."""
+    from flask import Response
+
+    from app.auth.access import signed_in
+    from app.sharing.export_limit import limited_export
+    from tests.conftest import make_app_on_own_database
+    from tests.databases import ThrowawayDatabase
+    from tests.factories import Factory
+
+    with ThrowawayDatabase(db_kind) as url:
+        flask_app = make_app_on_own_database(url, EXPORT_LIMIT_PER_DAY=LIMIT)
+
+        @signed_in
+        @limited_export("TestApiExported")
+        def api_export():
+            from app import audit
+
+            audit.record("TestApiExported", object_type="test")
+            return Response("a,b\n", mimetype="text/csv", headers={"Content-Disposition": "attachment"})
+
+        flask_app.add_url_rule("/api/_test/export.csv", "api_test_export", api_export)
+        with flask_app.app_context():
+            user = Factory().user("programme_manager")
+            db.session.commit()
+            test_client = signed_in_client(flask_app, user)
+        yield flask_app, test_client
+        with flask_app.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -109,8 +109,6 @@ def load_config(env_name=None, environ=None):
         "SUSTAINMENT_MONTHS": _int(env, "SUSTAINMENT_MONTHS", 6),
         # Whether the duty to share about a child (Children Act 2004 s.16LA, inserted in 2026) has commenced.
         "DUTY_TO_SHARE_IN_FORCE": _bool(env, "DUTY_TO_SHARE_IN_FORCE", False),
-        # Roles that may see records marked extra-sensitive (break-glass access never does).
-        "EXTRA_SENSITIVE_ROLES": _words(env, "EXTRA_SENSITIVE_ROLES", ()),
         # Roles that may break the glass (designated-lead practitioners may too), and for how long.
         "BREAK_GLASS_ROLES": _words(env, "BREAK_GLASS_ROLES", ("key_worker", "programme_manager")),
         "BREAK_GLASS_HOURS": _int(env, "BREAK_GLASS_HOURS", 4),

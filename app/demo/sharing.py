@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import AgencyKind
-from app.cases.models import Family, TeamMember
+from app.cases.models import CaseNote, Family, TeamMember
 from app.extensions import db
 from app.sharing.models import (
     Agreement,
@@ -118,6 +118,12 @@ def seed_sharing(ctx) -> None:
                          "reports now; seeking agreement would increase the risk.", children[:1])
     db.session.add(IgAlert(kind=AlertKind.SAFEGUARDING, family_id=target.id, basis_id=safeguarding.id,
                            raised_for_id=police.id, due_on=today - timedelta(days=5)))
+    # Police intelligence about the same child, marked extra-sensitive: the lead practitioner reads it under the
+    # safeguarding basis; the programme manager, break-glass and every printed document do not.
+    db.session.add(CaseNote(family_id=target.id, holding_agency_id=police_agency.id, category="crime",
+                            body="Intelligence (graded, not for onward sharing): an associate of the household is "
+                                 "known to carry a weapon. Visit in pairs.",
+                            recorded_by_id=police.id, extra_sensitive=True, people=children[:1]))
     shared = SharingRequest(family_id=target.id, requested_by_id=kw.id, requesting_agency_id=council.id,
                             holding_agency_id=police_agency.id, category="domestic_abuse",
                             person_ids=",".join(str(p.id) for p in children[:1]), why="Planning the safety plan",

@@ -13,7 +13,10 @@ Items that need a person's judgement before release are marked for redaction rev
   which must be consulted before its information is released;
 - `safe_address`: an address is withheld because someone in the household is at risk (app.cases.
   safe_addresses, read as for a document made for someone outside Hearth), since the requester may be the
-  person they are kept safe from; the IG officer adds it back only if the requester may know it.
+  person they are kept safe from; the IG officer adds it back only if the requester may know it;
+- `extra_sensitive`: the record is marked extra-sensitive (police intelligence, a third-party statement):
+  its text is withheld, as from every document leaving Hearth (app.sharing.policy), until the holding
+  agency agrees it may be released.
 
 The IG officer reads it under the purpose `information_governance` (public task), not through the
 sharing rule's practitioner reading: a subject access answer must find everything, whoever holds it.
@@ -68,7 +71,10 @@ REVIEW_REASONS = {
     "other_people": "It also concerns other people",
     "other_agency": "It was written by another agency",
     "safe_address": "A safe address is withheld: add it only if the requester may know it",
+    "extra_sensitive": "Extra-sensitive (police intelligence or a third-party statement): its text is withheld; "
+                       "add it only if the agency that holds it agrees",
 }
+EXTRA_SENSITIVE_WITHHELD = "Withheld: extra-sensitive information held by the agency named"
 ACCESS_LOG_LIMIT = 5000
 
 
@@ -160,6 +166,13 @@ def _naming_subject(ctx: _Context, model, table, key: str, *order):
     return [(r, people.get(r.id, [])) for r in records if not people.get(r.id) or ctx.person.id in people[r.id]]
 
 
+def _unless_extra_sensitive(record, text, review) -> dict:
+    """An Item's text and review: an extra-sensitive record's text never goes into the export."""
+    if getattr(record, "extra_sensitive", False):
+        return {"text": EXTRA_SENSITIVE_WITHHELD, "review": [*review, "extra_sensitive"]}
+    return {"text": text, "review": review}
+
+
 def _labelled(*parts) -> str | None:
     """Several text fields of one record as one text, each under its label; None when all are empty."""
     return "\n\n".join(f"{label}: {value}" for label, value in parts if value) or None
@@ -236,7 +249,8 @@ def _interventions_section(ctx: _Context) -> Section:
     items = [Item({"intervention_id": i.id, "occurred_on": i.occurred_on, "by_agency": ctx.agency(i.agency_id),
                    "duration_minutes": i.duration_minutes, "category": str(i.category),
                    "deleted": i.deleted_at_utc is not None},
-                  text=i.summary, review=ctx.review(holding_agency_id=i.holding_agency_id, person_ids=people))
+                  **_unless_extra_sensitive(i, i.summary, ctx.review(holding_agency_id=i.holding_agency_id,
+                                                                     person_ids=people)))
              for i, people in _naming_subject(ctx, Intervention, intervention_people, "intervention_id",
                                               Intervention.occurred_on, Intervention.id)]
     return Section("interventions", "Interventions", items)
@@ -245,7 +259,8 @@ def _interventions_section(ctx: _Context) -> Section:
 def _notes_section(ctx: _Context) -> Section:
     items = [Item({"case_note_id": n.id, "written_at_utc": n.created_at_utc, "held_by": ctx.agency(n.holding_agency_id),
                    "category": str(n.category)},
-                  text=n.body, review=ctx.review(holding_agency_id=n.holding_agency_id, person_ids=people))
+                  **_unless_extra_sensitive(n, n.body, ctx.review(holding_agency_id=n.holding_agency_id,
+                                                                  person_ids=people)))
              for n, people in _naming_subject(ctx, CaseNote, case_note_people, "case_note_id",
                                               CaseNote.created_at_utc, CaseNote.id)]
     return Section("case_notes", "Case notes", items)
@@ -332,8 +347,8 @@ def _meetings_section(ctx: _Context) -> Section:
                          ("Decisions", m.decisions))
         items.append(Item({"meeting_id": m.id, "kind": m.kind.label, "held_on": m.held_on,
                            "attended": m.id in attended, "held_by": ctx.agency(m.holding_agency_id)},
-                          text=text,
-                          review=ctx.review(holding_agency_id=m.holding_agency_id, person_ids=named)))
+                          **_unless_extra_sensitive(m, text, ctx.review(holding_agency_id=m.holding_agency_id,
+                                                                        person_ids=named))))
     return Section("meetings", "Meetings", items)
 
 

@@ -33,6 +33,7 @@ from app.reporting import reports
 from app.reporting.periods import period_containing
 from tests.conftest import make_app_on_own_database, signed_in_client
 from tests.databases import ThrowawayDatabase
+from tests.integration.claims.conftest import stand_in_facts
 from tests.integration.referrals import helpers as referral_helpers
 from tests.querycount import StatementCounter
 
@@ -228,3 +229,19 @@ def test_monthly_pdf(worlds):
     period = period_containing(today_london()).previous()
     costs = [_operation_cost(world, lambda: reports.build_monthly(period)) for world in worlds]
     _assert_flat(*costs, "monthly PDF")
+
+
+def test_claim_round_build_writes_only_its_claims_per_family(worlds, monkeypatch):
+    # The same build with every candidate judged eligible (the claims tests' stand-in facts), so claims are
+    # drafted: what grows with them is their own INSERT and audit event, nothing read.
+    monkeypatch.setattr(claim_services, "build_facts_many", stand_in_facts)
+    today = today_london()
+    added = []
+
+    def build():
+        added.append(claim_services.build_round(today, today=today).added)
+
+    costs = [_operation_cost(world, build, skip=("audit_events", "INSERT INTO claims", "pg_advisory_xact_lock"))
+             for world in worlds]
+    _assert_flat(*costs, "claim round build, drafting claims")
+    assert 0 < added[0] < added[1]

@@ -13,7 +13,7 @@ from datetime import datetime, time
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import abort, current_app
+from flask import abort, current_app, request
 from flask_login import current_user
 
 from app import audit
@@ -71,7 +71,8 @@ def limited_export(audit_action: str):
         def wrapped(*args, **kwargs):
             limit = daily_limit()
             if exports_today(current_user.id) >= limit:
-                audit.record_refusal("ExportRefused", object_type="endpoint", reason="daily_limit",
+                audit.record_refusal("ExportRefused", object_type="endpoint", object_id=request.endpoint,
+                                     reason="daily_limit",
                                      export=audit_action, limit=limit)
                 user_id = current_user.id
                 # The request is rolled back by its 429; the alert is written after that, in its own transaction.

@@ -13,6 +13,7 @@ from app.cases import queries as case_queries
 from app.cases.access import family_access, viewer
 from app.cases.models import Family, Person
 from app.cases.services import new_form_token
+from app.cases.tabs import register_family_document
 from app.cases.visibility import content_decision, facts_of, withheld_text
 from app.common.jobs import register_schedule_source
 from app.common.navigation import register_nav
@@ -37,6 +38,8 @@ register_nav("Dashboard", "reporting.dashboard", roles=DASHBOARD_ROLES, order=60
 register_nav("Reports", "reporting.archive", roles=ARCHIVE_ROLES, order=61,
              match=("reporting.archive", "reporting.schedule"))
 register_nav("Study opt-outs", "reporting.opt_outs", roles=IG_ROLES, order=62, match=("reporting.opt_out",))
+register_family_document("Download the progress summary for a case review (PDF)", "reporting.family_progress",
+                         hint="Needs, plan goals, reviews and interventions, as at today")
 
 
 @bp.record_once

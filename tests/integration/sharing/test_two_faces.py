@@ -1,7 +1,8 @@
 """The policy's two faces agree on generated data in the real tables: for a generated deployment
 (agencies of several kinds, agreements in and out of force, consents given, partial, withdrawn and
-expired, duty, safeguarding and answered-request bases, break-glass grants, a team) and case notes
-about one or several people, the SQL filter returns exactly the notes `decide` allows."""
+expired, duty, safeguarding and answered-request bases, break-glass grants, a team, a claim in a drawn
+audit sample) and case notes about one or several people, some extra-sensitive, the SQL filter returns
+exactly the notes `decide` allows, on screen and in a document."""
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -12,9 +13,11 @@ from app.auth.models import Agency, AgencyKind, Role, User
 from app.cases.access import content_filter, family_ties
 from app.cases.models import CaseNote, Family, FamilyStatus, Person, TeamMember, case_note_people
 from app.cases.visibility import facts_of
+from app.claims.models import Claim, ClaimRound, RoundStatus
 from app.common.time import today_london, utcnow
 from app.extensions import db
 from app.framework.categories import DataCategory
+from app.outcomes.facts import ClaimType
 from app.sharing.models import (
     Agreement,
     AgreementFlow,
@@ -46,13 +49,15 @@ note_s = st.tuples(st.integers(0, 2), st.sampled_from(CATS), st.sets(st.integers
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(agreements=st.lists(agreement_s, max_size=2), consents=st.lists(consent_s, max_size=4),
        bases=st.lists(basis_s, max_size=3), notes=st.lists(note_s, min_size=1, max_size=6),
-       viewer_agency=st.integers(0, 2), role=st.sampled_from(["key_worker", "practitioner", "programme_manager"]),
+       viewer_agency=st.integers(0, 2),
+       role=st.sampled_from(["key_worker", "practitioner", "programme_manager", "internal_auditor"]),
        lead=st.booleans(), on_team=st.booleans(), designated=st.booleans(), glass=st.booleans(),
-       duty=st.booleans(), purpose=st.sampled_from([Purpose.CASE_COORDINATION, Purpose.OUTCOME_EVIDENCE]),
+       duty=st.booleans(), sampled=st.booleans(),
+       purpose=st.sampled_from([Purpose.CASE_COORDINATION, Purpose.OUTCOME_EVIDENCE, Purpose.CLAIM_ASSURANCE]),
        action=st.sampled_from([Action.VIEW_CONTENT, Action.PUT_IN_DOCUMENT]))
 def test_the_sql_filter_returns_exactly_what_decide_allows(app, agreements, consents, bases, notes, viewer_agency,
-                                                          role, lead, on_team, designated, glass, duty, purpose,
-                                                          action):
+                                                          role, lead, on_team, designated, glass, duty, sampled,
+                                                          purpose, action):
     today = today_london()
     app.config["DUTY_TO_SHARE_IN_FORCE"] = duty
     nested = db.session.begin_nested()
@@ -106,6 +111,14 @@ def test_the_sql_filter_returns_exactly_what_decide_allows(app, agreements, cons
             db.session.add(BreakGlassGrant(user_id=viewer.id, family_id=family.id, reason="risk_of_harm",
                                            justification="j" * 20, starts_at_utc=utcnow() - timedelta(hours=1),
                                            expires_at_utc=utcnow() + timedelta(hours=1)))
+        if sampled:  # a claim for the family in a drawn internal audit sample: the auditor's tie
+            claim_round = ClaimRound(month=today.replace(day=1), status=RoundStatus.SAMPLED, window_start=today,
+                                     window_end=today)
+            db.session.add(claim_round)
+            db.session.flush()
+            db.session.add(Claim(round_id=claim_round.id, family_id=family.id, programme="supporting_families",
+                                 claim_type=ClaimType.RESULTS, rule_set_code="SF-2025", amount_pence=1,
+                                 judged_on=today, conditions=[], sampled=True))
         records = []
         for holder, cat, about, sensitive in notes:
             n = CaseNote(family_id=family.id, holding_agency_id=agencies[holder].id, category=DataCategory(cat),

@@ -141,14 +141,22 @@ class Person(IdMixin, TimestampMixin, db.Model):
     at_risk_since: Mapped[date | None]
     at_risk_recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # Search keys (app.cases.names), kept in step with the names whenever they are set.
-    given_name_normal: Mapped[str] = mapped_column(sa.String(100), default="", server_default="", index=True)
-    family_name_normal: Mapped[str] = mapped_column(sa.String(100), default="", server_default="", index=True)
+    given_name_normal: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    family_name_normal: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     given_name_sound: Mapped[str] = mapped_column(sa.String(4), default="", server_default="", index=True)
     family_name_sound: Mapped[str] = mapped_column(sa.String(4), default="", server_default="", index=True)
 
     family: Mapped[Family] = relationship(back_populates="members")
 
-    __table_args__ = (sa.Index("ix_people_names", "family_name", "given_name"),)
+    __table_args__ = (
+        sa.Index("ix_people_names", "family_name", "given_name"),
+        # Search matches names by prefix (LIKE 'smi%'). PostgreSQL serves that from a btree index only with the
+        # pattern operator class (or a database collated "C"); without it every search read all the people.
+        sa.Index("ix_people_given_name_normal", "given_name_normal",
+                 postgresql_ops={"given_name_normal": "varchar_pattern_ops"}),
+        sa.Index("ix_people_family_name_normal", "family_name_normal",
+                 postgresql_ops={"family_name_normal": "varchar_pattern_ops"}),
+    )
 
     @validates("given_name", "family_name")
     def _keep_name_keys(self, key, value):

@@ -13,7 +13,7 @@ SKIP = re.compile(r"\.pdf$|/download|/versions/|/document$")  # binary bodies: c
 
 
 def _urls(app, scenario):
-    ids = {"family_id": [scenario.family.id], "intervention_id": [scenario.ids["intervention"]],
+    ids = {"family_id": [scenario.family.id], "intervention_id": [scenario.ids["intervention"], scenario.ids["MARKERVISITSECRET"]],
            "person_id": [scenario.people["mum"].id], "meeting_id": scenario.ids["meetings"]}
     urls = []
     for rule in app.url_map.iter_rules():

@@ -364,10 +364,12 @@ def _messages_section(ctx: _Context) -> Section:
 
 
 def _documents_section(ctx: _Context) -> Section:
-    items = [Item({"document_id": d.id, "title": d.title, "versions": d.current_version,
+    items = [Item({"document_id": d.id, "title": EXTRA_SENSITIVE_WITHHELD if d.extra_sensitive else d.title,
+                   "versions": d.current_version,
                    "held_by": ctx.agency(d.holding_agency_id), "uploaded_at_utc": d.created_at_utc,
                    "file_held": True},
-                  text=d.description, review=ctx.review(holding_agency_id=d.holding_agency_id, person_ids=people))
+                  **_unless_extra_sensitive(d, d.description, ctx.review(holding_agency_id=d.holding_agency_id,
+                                                                         person_ids=people)))
              for d, people in _naming_subject(ctx, Document, document_people, "document_id",
                                               Document.created_at_utc, Document.id)]
     return Section("documents", "Shared documents (the files are held; attach them after review)", items)

@@ -111,6 +111,7 @@ class DocumentForm(FlaskForm):
         Optional(), text_limit("The description", services.DESCRIPTION_LIMIT)])
     person_ids = PeopleField()
     category = _category_field("Decides which agencies may open the document")
+    extra_sensitive = extra_sensitive_field()
     upload = upload_field("File", hint="A PDF, PNG, JPEG or Word document")
     submit = SubmitField("Upload document", widget=GovSubmitInput())
     form_token = HiddenField()

@@ -149,6 +149,8 @@ class Document(IdMixin, TimestampMixin, db.Model):
     description: Mapped[str | None] = mapped_column(sa.String(1000))
     holding_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
     category: Mapped[DataCategory] = mapped_column(enum_column_type(DataCategory, "data_category"))
+    # A third-party statement or police intelligence: app.sharing.policy's extra-sensitive rule
+    extra_sensitive: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     current_version: Mapped[int] = mapped_column(default=1, server_default="1")
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     updated_at_utc: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -321,7 +321,8 @@ def new_document(family):
         try:
             document = services.add_document(family, title=form.title.data, description=form.description.data,
                                              category=form.category.data, person_ids=form.person_ids.data,
-                                             upload=form.upload.data, actor=current_user)
+                                             upload=form.upload.data, extra_sensitive=form.extra_sensitive.data,
+                                             actor=current_user)
         except services.CaseValidationError as refusal:
             show_errors(form, refusal)
         else:
@@ -333,7 +334,7 @@ def new_document(family):
     elif form.errors:
         form.upload.errors = ["Select the file again: files are not kept when something else needs fixing"]
     return _form_page(family, form, title="Upload a document", tab="documents", upload=True,
-                      fields=["upload", "title", "description", "person_ids", "category"],
+                      fields=["upload", "title", "description", "person_ids", "category", "extra_sensitive"],
                       back=url_for(".documents", family_id=family.id))
 
 

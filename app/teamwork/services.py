@@ -287,7 +287,8 @@ def notify_overdue_actions(today: date | None = None) -> int:
 
 # --- Documents --------------------------------------------------------------------------------------------
 
-def add_document(family: Family, *, title, description=None, category, person_ids=(), upload, actor) -> Document:
+def add_document(family: Family, *, title, description=None, category, person_ids=(), upload, actor,
+                 extra_sensitive=False) -> Document:
     errors = {}
     title = _required_text(errors, "title", title, limit=TITLE_LIMIT, required_message="Enter a title for the document",
                            words="The title")
@@ -302,14 +303,15 @@ def add_document(family: Family, *, title, description=None, category, person_id
     except UploadRefused as refused:
         raise InvalidTeamworkRecord({"upload": refused.message}) from None
     document = Document(family_id=family.id, title=title, description=description, holding_agency_id=actor.agency_id,
-                        category=category, uploaded_by_id=actor.id, people=people, current_version=1)
+                        category=category, extra_sensitive=bool(extra_sensitive), uploaded_by_id=actor.id,
+                        people=people, current_version=1)
     db.session.add(document)
     db.session.flush()
     db.session.add(DocumentVersion(document_id=document.id, version=1, stored_file_id=stored.id,
                                    uploaded_by_id=actor.id))
     db.session.flush()
     audit.record("DocumentAdded", actor=actor, object_type="document", object_id=document.id, family_id=family.id,
-                 category=category.value, stored_file_id=stored.id)
+                 category=category.value, stored_file_id=stored.id, extra_sensitive=document.extra_sensitive)
     return document
 
 

@@ -1,5 +1,6 @@
 """A family with content held by three agencies, and sharing records in every state, with a unique
 marker string in each record so a test can look for it in every response body."""
+import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -160,6 +161,11 @@ def _plant_extra_sensitive_and_documents(s, today):
         s.documents[f"minutes {marker}"] = f"/families/{family.id}/meetings/{meeting.id}/minutes.pdf"
         if sensitive:
             s.extra_sensitive.add(marker)
+    statement = teamwork.add_document(family, title="MARKERDOCSECRET neighbour statement", category="crime",
+                                      person_ids=[child.id], upload=_Upload(), extra_sensitive=True, actor=police)
+    s.ids["documents"] = [statement.id]
+    s.markers["MARKERDOCSECRET"] = named
+    s.extra_sensitive.add("MARKERDOCSECRET")
     s.documents["progress summary"] = f"/reports/families/{family.id}/progress-summary.pdf"
     claim_round = ClaimRound(month=today.replace(day=1), status=RoundStatus.SAMPLED, window_start=today.replace(day=1),
                              window_end=today.replace(day=1), built_on=today)
@@ -172,6 +178,14 @@ def _plant_extra_sensitive_and_documents(s, today):
     db.session.commit()
     s.ids["claim"], s.ids["round"] = claim.id, claim_round.id
     s.documents["evidence pack"] = f"/claims/claims/{claim.id}/evidence-pack.pdf"
+
+
+class _Upload:
+    """A small PDF, as the upload service receives a file from a form."""
+
+    def __init__(self):
+        self.stream = io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+        self.filename, self.mimetype = "statement.pdf", "application/pdf"
 
 
 def _type_id():

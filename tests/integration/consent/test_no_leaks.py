@@ -13,8 +13,9 @@ SKIP = re.compile(r"\.pdf$|/download|/versions/|/document$")  # binary bodies: c
 
 
 def _urls(app, scenario):
-    ids = {"family_id": [scenario.family.id], "intervention_id": [scenario.ids["intervention"], scenario.ids["MARKERVISITSECRET"]],
-           "person_id": [scenario.people["mum"].id], "meeting_id": scenario.ids["meetings"]}
+    ids = {"family_id": [scenario.family.id], "person_id": [scenario.people["mum"].id],
+           "intervention_id": [scenario.ids["intervention"], scenario.ids["MARKERVISITSECRET"]],
+           "meeting_id": scenario.ids["meetings"], "document_id": scenario.ids["documents"]}
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or "family_id" not in rule.arguments or rule.endpoint.startswith("api"):
@@ -41,7 +42,7 @@ def _bodies(client, urls):
 def test_markers_appear_exactly_where_the_rule_allows(app, scenario, who):
     urls = _urls(app, scenario)
     assert any(u.endswith("/timeline") for u in urls) and any("/interventions/" in u for u in urls)
-    assert any("/meetings/" in u for u in urls)
+    assert any("/meetings/" in u for u in urls) and any("/documents/" in u for u in urls)
     client = signed_in_client(app, scenario.users[who])
     urls += [f"/families/search?q={scenario.family.reference}", "/families/search?q=Quill", "/families/"]
     bodies = _bodies(client, urls)

@@ -1,5 +1,6 @@
 """Plain helpers for the browser journeys (the fixtures are in conftest.py)."""
 import json
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,3 +96,41 @@ def set_up_authenticator(page, check_page):
     check_page(page, "recovery codes")
     page.get_by_role("link", name="I have saved my recovery codes").click()
     return secret
+
+
+def fill_date(group, day):
+    """A GOV.UK date input (its fieldset, found by its legend): Day, Month and Year from a date."""
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+
+
+def record_agreement(page, check_page, *, people, categories, agency_kinds, on, parent=None, step="agreement"):
+    """On a family's "Consent and sharing" tab: record verbal agreement, before a witness, from `people`
+    (by the people themselves, or by `parent` for children) to share `categories` with `agency_kinds`
+    for coordinating the family's support."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name="Record agreement").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record agreement to share")
+    for name in people:
+        page.get_by_role("checkbox", name=name, exact=True).check()
+    if parent:
+        page.get_by_role("radio", name="A parent or carer, for a child").check()
+        page.get_by_label("Name of the parent or carer (if a parent or carer agreed)").fill(parent)
+    else:
+        page.get_by_role("radio", name="The person themselves").check()
+    fill_date(page.get_by_role("group", name="Date agreement was given"), on)
+    page.get_by_role("radio", name="Verbal, with a witness").check()
+    page.get_by_label("Witness (for verbal agreement)").fill("Jo Bright")
+    scope = page.get_by_role("group", name="What may be shared")
+    for category in categories:
+        scope.get_by_role("checkbox", name=category, exact=True).check()
+    kinds = page.get_by_role("group", name="With which kinds of agency")
+    for kind in agency_kinds:
+        kinds.get_by_role("checkbox", name=kind, exact=True).check()
+    page.get_by_role("group", name="For what").get_by_role("checkbox", name="Coordinating the family's support").check()
+    check_page(page, f"{step} typed")
+    page.get_by_role("button", name="Record agreement").click()
+    expect(page).to_have_url(re.compile(r"/families/\d+/consent$"))
+    check_page(page, f"{step} recorded")

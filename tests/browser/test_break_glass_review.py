@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import from_home, set_up_authenticator
+from tests.browser.helpers import fill_date, from_home, set_up_authenticator
 
 JUSTIFICATION = "Police called at 2am about the children; the lead practitioner could not be reached."
 
@@ -26,12 +26,6 @@ def _someone_to_find():
             "family_id": person.family_id, "reference": person.family.reference}
 
 
-def _fill_date(group, day):
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
-
-
 def test_manager_opens_a_record_in_an_emergency_and_ig_reviews_the_alert(page_as, check_page, in_app):
     wanted = in_app(_someone_to_find)
 
@@ -41,7 +35,7 @@ def test_manager_opens_a_record_in_an_emergency_and_ig_reviews_the_alert(page_as
     h1 = manager.get_by_role("heading", level=1)
     expect(h1).to_have_text("Emergency access to a family")
     manager.get_by_label("Name").fill(wanted["name"])
-    _fill_date(manager.get_by_role("group", name="Date of birth"), wanted["dob"])
+    fill_date(manager.get_by_role("group", name="Date of birth"), wanted["dob"])
     check_page(manager, "emergency access search")
     manager.get_by_role("button", name="Search").click()
     found = manager.get_by_role("listitem").filter(has_text=wanted["reference"])

@@ -7,6 +7,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.helpers import record_agreement
+
 SCHOOL = "school@demo.test"
 EARLY_HELP = "Demo County Council Early Help"
 POLICE = "Demo Constabulary"
@@ -64,26 +66,9 @@ def test_school_sees_withheld_with_the_reason_and_what_agreement_allows(page_as,
     # The key worker records the family's agreement: case notes, with schools, to coordinate support.
     worker = page_as(family["lead"])
     worker.goto(f"/families/{family['id']}/consent")
-    worker.get_by_role("link", name="Record agreement").click()
-    for name in family["people"]:
-        worker.get_by_role("checkbox", name=name, exact=True).check()
-    worker.get_by_role("radio", name="A parent or carer, for a child").check()
-    worker.get_by_label("Name of the parent or carer (if a parent or carer agreed)").fill("Michelle Smith")
-    given = worker.get_by_role("group", name="Date agreement was given")
-    given.get_by_label("Day").fill(str(today.day))
-    given.get_by_label("Month").fill(str(today.month))
-    given.get_by_label("Year").fill(str(today.year))
-    worker.get_by_role("radio", name="Verbal, with a witness").check()
-    worker.get_by_label("Witness (for verbal agreement)").fill("Jo Bright")
-    worker.get_by_role("group", name="What may be shared").get_by_role("checkbox", name="Case note").check()
-    worker.get_by_role("group", name="With which kinds of agency").get_by_role(
-        "checkbox", name="School or academy").check()
-    worker.get_by_role("group", name="For what").get_by_role("checkbox",
-                                                             name="Coordinating the family's support").check()
-    check_page(worker, "key worker - agreement typed")
-    worker.get_by_role("button", name="Record agreement").click()
-    expect(worker).to_have_url(re.compile(rf"/families/{family['id']}/consent$"))
-    check_page(worker, "key worker - agreement recorded")
+    record_agreement(worker, check_page, people=family["people"], categories=["Case note"],
+                     agency_kinds=["School or academy"], on=today, parent="Michelle Smith",
+                     step="key worker - agreement")
 
     # The school again: the consent tab says what is agreed; case notes are shared, crime is not.
     school.reload()

@@ -12,7 +12,7 @@ from app.audit.models import AuditEvent
 from app.auth.access import object_access, require_recent_mfa, roles_required
 from app.auth.models import Agency, Role, User
 from app.cases import services as case_services
-from app.cases.access import family_access, get_child_or_404
+from app.cases.access import family_access, get_child_or_404, load_family
 from app.cases.models import Family, Person
 from app.cases.names import normalise_name
 from app.cases.queries import family_people
@@ -449,7 +449,8 @@ def ig_alert(alert_id):
 @bp.route("/information-governance/families/<int:family_id>/access")
 @roles_required(*IG)
 def ig_family_access(family_id):
-    family = db.session.get(Family, family_id) or abort(404)
+    # Through the policy's information-governance tie (public task), like every other read of a family.
+    family, _, _ = load_family(current_user, family_id, Action.OPEN_FAMILY, Purpose.INFORMATION_GOVERNANCE)
     page = max(request.args.get("page", 1, type=int), 1)
     rows = db.session.execute(
         sa.select(AuditEvent.occurred_at_utc, AuditEvent.action, AuditEvent.purpose, AuditEvent.basis,
@@ -458,7 +459,7 @@ def ig_family_access(family_id):
         .where(AuditEvent.family_id == family.id).order_by(AuditEvent.seq.desc())
         .limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).all()
     audit.record("FamilyAccessLogViewed", object_type="family", object_id=family.id, family_id=family.id,
-                 purpose=Purpose.INFORMATION_GOVERNANCE.value)
+                 purpose=Purpose.INFORMATION_GOVERNANCE.value, basis="public_task")
     return render_template("consent/ig_access.html", family=family, rows=rows[:PER_PAGE], page=page,
                            people=family_people(family),
                            has_next=len(rows) > PER_PAGE, page_title=f"Who accessed {family.reference}")

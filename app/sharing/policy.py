@@ -13,7 +13,8 @@ EXISTS-builders from the packages that own the tables, so this module never impo
 The rule. A viewer may open a family with a legitimate relationship (lead practitioner, named on the
 team, a designated lead of a team agency, a live break-glass grant; programme managers see the
 operational picture of every family; an internal auditor, for the purpose `claim_assurance` only, a
-family whose claim is in a drawn audit sample). The outgoing lead practitioner, while their handover
+family whose claim is in a drawn audit sample; an IG officer, for `information_governance` only, any
+family). The outgoing lead practitioner, while their handover
 is still to write, may write it (that one action, nothing else). They see a record's content when:
 - their agency holds it (an agency always sees what it recorded), or
 - it is the whole-family assessment or plan, they have a close relationship, and the family's
@@ -22,7 +23,8 @@ is still to write, may write it (that one action, nothing else). They see a reco
   viewer's agency's kind for the purpose; and rule 2: every person the record concerns is covered by a
   basis (their current consent, a duty-to-share decision about a child, a safeguarding basis or an
   answered request), or the viewer holds a break-glass grant for the family; or
-- they audit the family's sampled claim (public task, not consent: the content of every record).
+- they audit the family's sampled claim, or govern information (public task, not consent: the content
+  of every record).
 Extra-sensitive records (police intelligence, a third-party statement) are shown only to the holding
 agency's own users, the family's lead practitioner and IG officers, never under break-glass and never
 in a generated document or export (`Action.PUT_IN_DOCUMENT`); the rest of the rule still applies.
@@ -66,6 +68,7 @@ class Tie(StrEnum):
     BREAK_GLASS = "break_glass"
     PROGRAMME_MANAGER = "programme_manager"
     CLAIM_SAMPLE = "claim_sample"  # an internal auditor, for claim_assurance, of a family in a drawn sample
+    INFORMATION_GOVERNANCE = "information_governance"  # an IG officer, for that purpose only
     OUTGOING_LEAD = "outgoing_lead"  # the lead practitioner replaced, while their handover is open
 
 
@@ -84,7 +87,9 @@ WORKING_ROLES = frozenset({"key_worker", "practitioner", "programme_manager"})
 CLOSE_TIES = frozenset({Tie.LEAD_PRACTITIONER, Tie.TEAM_MEMBER, Tie.DESIGNATED_LEAD})
 # Ties that let a user look but never record work on the family.
 LOOK_ONLY = {Tie.PROGRAMME_MANAGER: "oversight_only", Tie.BREAK_GLASS: "break_glass_read_only",
-             Tie.CLAIM_SAMPLE: "claim_assurance_read_only"}
+             Tie.CLAIM_SAMPLE: "claim_assurance_read_only", Tie.INFORMATION_GOVERNANCE: "oversight_only"}
+# Ties that rest on public task, not on consent (security.md rule 3): every record's content, audited.
+PUBLIC_TASK_TIES = frozenset({Tie.CLAIM_SAMPLE, Tie.INFORMATION_GOVERNANCE})
 
 
 @dataclass(frozen=True)
@@ -204,6 +209,8 @@ def tie_to_family(viewer: Viewer, ties: FamilyTies, purpose=Purpose.CASE_COORDIN
     """The viewer's legitimate relationship with the family, the strongest first, or None."""
     if viewer.role == INTERNAL_AUDITOR:
         return Tie.CLAIM_SAMPLE if ties.in_claim_sample and purpose == Purpose.CLAIM_ASSURANCE else None
+    if viewer.role == IG_OFFICER:  # access reviews, alerts, subject access: any family, for that purpose only
+        return Tie.INFORMATION_GOVERNANCE if purpose == Purpose.INFORMATION_GOVERNANCE else None
     if viewer.role not in WORKING_ROLES:
         return None
     if ties.lead_practitioner_id == viewer.user_id:
@@ -298,9 +305,9 @@ def decide(viewer: Viewer, action: Action, record: RecordFacts, purpose: Purpose
         return Decision(False, "extra_sensitive", tie, record=record)
     if record.holding_agency_id == viewer.agency_id:
         return Decision(True, "own_agency", tie, basis="own_agency")
-    if tie == Tie.CLAIM_SAMPLE:
-        # Claim assurance rests on public task, not on consent (security.md, rule 3).
-        return Decision(True, "claim_assurance", tie, basis="public_task")
+    if tie in PUBLIC_TASK_TIES:
+        # Claim assurance and information governance rest on public task, not on consent (security.md, rule 3).
+        return Decision(True, str(purpose), tie, basis="public_task")
     if record.whole_family_record and tie in CLOSE_TIES and ties.plan_agreed:
         return Decision(True, "whole_family_record", tie, basis="family_agreement")
     if str(purpose) not in SHARING_PURPOSES:
@@ -324,7 +331,8 @@ def reference_decide(viewer: Viewer, action: Action, record: RecordFacts, purpos
     on = ties.on or date.today()
     if action == Action.WRITE_HANDOVER:
         return viewer.role in WORKING_ROLES and viewer.user_id in ties.outgoing_lead_ids
-    auditing = viewer.role == INTERNAL_AUDITOR and purpose == Purpose.CLAIM_ASSURANCE and ties.in_claim_sample
+    auditing = ((viewer.role == INTERNAL_AUDITOR and purpose == Purpose.CLAIM_ASSURANCE and ties.in_claim_sample)
+                or (viewer.role == IG_OFFICER and purpose == Purpose.INFORMATION_GOVERNANCE))
     close = viewer.role in WORKING_ROLES and (
         ties.lead_practitioner_id == viewer.user_id or viewer.user_id in ties.team_user_ids
         or (viewer.is_designated_lead and viewer.agency_id in ties.team_agency_ids))
@@ -476,6 +484,8 @@ def family_filter(viewer: Viewer, columns: FamilyColumns, purpose: Purpose = Pur
         return _optional(columns.outgoing_lead, viewer.user_id) if viewer.role in WORKING_ROLES else sa.false()
     if viewer.role == INTERNAL_AUDITOR:
         return _optional(columns.in_claim_sample) if purpose == Purpose.CLAIM_ASSURANCE else sa.false()
+    if viewer.role == IG_OFFICER:
+        return sa.true() if purpose == Purpose.INFORMATION_GOVERNANCE else sa.false()
     if viewer.role not in WORKING_ROLES:
         return sa.false()
     if viewer.role == PROGRAMME_MANAGER:
@@ -493,11 +503,13 @@ def record_filter(viewer: Viewer, columns: FamilyColumns, *, holding_agency_id: 
     With only `holding_agency_id` (and `whole_family_record`) it is the narrow rule: own agency and
     the whole-family records. Given `record` and `sharing` it is the whole rule."""
     sensitive = record.extra_sensitive if record is not None else None
-    if viewer.role == INTERNAL_AUDITOR:
-        # Claim assurance: every record of a sampled family; extra-sensitive ones only its own agency's, on screen.
+    if viewer.role in (INTERNAL_AUDITOR, IG_OFFICER):
+        # Public task: every record of a family the tie opens; extra-sensitive ones on screen only, and for an
+        # auditor only its own agency's (IG officers are named).
         allowed = family_filter(viewer, columns, purpose)
         if sensitive is not None:
-            readable = holding_agency_id == viewer.agency_id if action == Action.VIEW_CONTENT else sa.false()
+            named = sa.true() if viewer.role == IG_OFFICER else holding_agency_id == viewer.agency_id
+            readable = named if action == Action.VIEW_CONTENT else sa.false()
             allowed = sa.and_(allowed, sa.or_(sensitive.is_(False), readable))
         return allowed
     if viewer.role not in WORKING_ROLES:

@@ -229,3 +229,15 @@ def test_a_page_with_many_decisions_audits_every_one(app, scenario):
     rows = [r for e in events for r in e.details["decisions"]]
     assert len(events) == 3 and len(rows) == many
     assert {r.split(":")[1] for r in rows} == {str(n) for n in range(many)}
+
+
+def test_the_ig_access_log_is_read_through_the_policys_governance_tie(app, scenario):
+    from app.audit.models import AuditEvent
+
+    ig = signed_in_client(app, scenario.users["ig"])
+    url = f"/information-governance/families/{scenario.family.id}/access"
+    assert ig.get(url).status_code == 200
+    viewed = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "FamilyAccessLogViewed")).one()
+    assert (viewed.purpose, viewed.basis) == ("information_governance", "public_task")
+    assert ig.get("/information-governance/families/999999/access").status_code == 404
+    assert signed_in_client(app, scenario.users["key_worker"]).get(url).status_code == 403  # IG officers only

@@ -279,3 +279,26 @@ def test_decide_matches_the_reference_reading(viewer, family, holding, category,
                                               purpose):
     facts = RecordFacts(family, holding, category, about, whole, sensitive)
     assert decide(viewer, action, facts, purpose).allowed is reference_decide(viewer, action, facts, purpose)
+
+
+IG = Viewer(80, COUNCIL, "ig_officer")
+GOVERNANCE = Purpose.INFORMATION_GOVERNANCE
+
+
+@pytest.mark.parametrize("name, action, purpose, sensitive, allowed, reason", [
+    ("opens any family, for information governance", Action.OPEN_FAMILY, GOVERNANCE, False, True,
+     "information_governance"),
+    ("another agency's record, no agreement, no consent (public task)", Action.VIEW_CONTENT, GOVERNANCE, False, True,
+     "information_governance"),
+    ("an extra-sensitive record on screen: IG officers are named", Action.VIEW_CONTENT, GOVERNANCE, True, True,
+     "information_governance"),
+    ("... but never in a document", Action.PUT_IN_DOCUMENT, GOVERNANCE, True, False, "extra_sensitive"),
+    ("never for case coordination", Action.VIEW_CONTENT, Purpose.CASE_COORDINATION, False, False, "no_relationship"),
+    ("never records work", Action.WORK_ON_FAMILY, GOVERNANCE, False, False, "oversight_only"),
+])
+def test_ig_officers_read_for_information_governance_only(name, action, purpose, sensitive, allowed, reason):
+    facts = record(replace(BASE, consents=(), agreements=(), team_user_ids=frozenset(), team_agency_ids=frozenset()),
+                   agency=POLICE, category="crime", extra_sensitive=sensitive)
+    decision = decide(IG, action, facts, purpose)
+    assert (decision.allowed, decision.reason) == (allowed, reason)
+    assert reference_decide(IG, action, facts, purpose) is allowed

@@ -50,10 +50,10 @@ note_s = st.tuples(st.integers(0, 2), st.sampled_from(CATS), st.sets(st.integers
 @given(agreements=st.lists(agreement_s, max_size=2), consents=st.lists(consent_s, max_size=4),
        bases=st.lists(basis_s, max_size=3), notes=st.lists(note_s, min_size=1, max_size=6),
        viewer_agency=st.integers(0, 2),
-       role=st.sampled_from(["key_worker", "practitioner", "programme_manager", "internal_auditor"]),
+       role=st.sampled_from(["key_worker", "practitioner", "programme_manager", "internal_auditor", "ig_officer"]),
        lead=st.booleans(), on_team=st.booleans(), designated=st.booleans(), glass=st.booleans(),
        duty=st.booleans(), sampled=st.booleans(),
-       purpose=st.sampled_from([Purpose.CASE_COORDINATION, Purpose.OUTCOME_EVIDENCE, Purpose.CLAIM_ASSURANCE]),
+       purpose=st.sampled_from(list(Purpose)),
        action=st.sampled_from([Action.VIEW_CONTENT, Action.PUT_IN_DOCUMENT]))
 def test_the_sql_filter_returns_exactly_what_decide_allows(app, agreements, consents, bases, notes, viewer_agency,
                                                           role, lead, on_team, designated, glass, duty, sampled,

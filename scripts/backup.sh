@@ -35,22 +35,26 @@ umask 077  # a backup holds everything Hearth knows about families
 # The dump and the row counts read one snapshot: a repeatable-read transaction exports it, pg_dump uses it,
 # and the counts are taken inside it, so they describe exactly what the dump holds even while Hearth runs.
 coproc SNAPSHOT { psql "$url" --no-psqlrc --quiet --tuples-only --no-align --set ON_ERROR_STOP=1 2>&1; }
-echo "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT pg_export_snapshot();" >&"${SNAPSHOT[1]}"
-read -r -t 30 snapshot <&"${SNAPSHOT[0]}" || die "could not open a snapshot of the database"
+# Our own copies: bash unsets SNAPSHOT and SNAPSHOT_PID (and closes its descriptors) as soon as psql exits.
+snapshot_pid=$SNAPSHOT_PID
+exec {to_psql}>&"${SNAPSHOT[1]}" {from_psql}<&"${SNAPSHOT[0]}"
+eval "exec ${SNAPSHOT[1]}>&- ${SNAPSHOT[0]}<&-"  # so that closing our copy is psql's end of input
+echo "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT pg_export_snapshot();" >&"$to_psql"
+read -r -t 30 snapshot <&"$from_psql" || die "could not open a snapshot of the database"
 [[ $snapshot =~ ^[0-9A-F-]+$ ]] || die "could not open a snapshot of the database: $snapshot"
 
 pg_dump "$url" --format=custom --snapshot="$snapshot" --file="$target/database.dump"
 
-printf '\\i '"'"'%s'"'"'\nSELECT %s;\nCOMMIT;\n' "$here/row_counts.sql" "'-- end of counts'" >&"${SNAPSHOT[1]}"
+printf '\\i '"'"'%s'"'"'\nSELECT %s;\nCOMMIT;\n' "$here/row_counts.sql" "'-- end of counts'" >&"$to_psql"
 : >"$target/row_counts.tsv"
-while read -r -t 300 line <&"${SNAPSHOT[0]}"; do
+while read -r -t 300 line <&"$from_psql"; do
   [[ $line == "-- end of counts" ]] && break
   [[ $line == *$'\t'* ]] || die "counting rows failed: $line"
   printf '%s\n' "$line" >>"$target/row_counts.tsv"
 done
 [[ ${line:-} == "-- end of counts" ]] || die "counting rows did not finish"
-exec {SNAPSHOT[1]}>&-
-wait "$SNAPSHOT_PID" 2>/dev/null || true
+exec {to_psql}>&- {from_psql}<&-
+wait "$snapshot_pid" 2>/dev/null || true
 
 for name in reports uploads; do
   folder=REPORTS_DIR; [[ $name == uploads ]] && folder=UPLOADS_DIR

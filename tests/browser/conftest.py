@@ -155,13 +155,21 @@ def new_page(browser, base_url):
         context.close()
 
 
+@pytest.fixture(scope="package")
+def authenticators():
+    """email -> the Authenticator a journey set up for that user (journeys share one database, so a later
+    journey signing in as them must give a code)."""
+    return {}
+
+
 @pytest.fixture
-def page_as(new_page, demo_password):
-    """page_as(email, password=demo password) -> a page signed in through the real sign-in form."""
+def page_as(new_page, demo_password, authenticators):
+    """page_as(email, password=demo password) -> a page signed in through the real sign-in form (with a
+    code from the user's authenticator app, when a journey has set one up)."""
 
     def make(email, password=None):
         page = new_page()
-        sign_in(page, email, password or demo_password)
+        sign_in(page, email, password or demo_password, authenticators.get(email))
         signed_in = page.get_by_role("button", name="Sign out")
         assert signed_in.count() == 1, f"{email} could not sign in: the page says {page.locator('h1').inner_text()!r}"
         return page

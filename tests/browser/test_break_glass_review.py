@@ -26,7 +26,8 @@ def _someone_to_find():
             "family_id": person.family_id, "reference": person.family.reference}
 
 
-def test_manager_opens_a_record_in_an_emergency_and_ig_reviews_the_alert(page_as, check_page, in_app):
+def test_manager_opens_a_record_in_an_emergency_and_ig_reviews_the_alert(page_as, check_page, in_app,
+                                                                         authenticators):
     wanted = in_app(_someone_to_find)
 
     manager = page_as("manager@demo.test")
@@ -43,7 +44,7 @@ def test_manager_opens_a_record_in_an_emergency_and_ig_reviews_the_alert(page_as
     found.get_by_role("link", name=wanted["name"]).click()
 
     # Step-up: no authenticator app yet, so set one up; the setup key is under "I cannot scan the QR code".
-    set_up_authenticator(manager, check_page)
+    authenticators["manager@demo.test"] = set_up_authenticator(manager, check_page)
 
     # Back where they were going: the emergency access form.
     expect(h1).to_have_text("Open a family record in an emergency")

@@ -31,7 +31,7 @@ from app.demo.referrals import SUMMARIES
 from app.demo.seed import ATTACHED_DAYS_AGO, CLOSURE_WEIGHTS, TEAM_CHANCES, TEAM_ROLES, _address
 from app.framework.categories import DataCategory
 from app.outcomes.dates import add_calendar_months
-from app.outcomes.judgement import EvidencePoint, judge
+from app.outcomes.judgement import EvidencePoint, NeedState, judge
 from app.referrals.workdays import add_working_days
 
 S = FamilyStatus
@@ -242,7 +242,7 @@ class FamilyMaker:
         if status == S.CLOSED:
             earliest = max(ctx.first_attached, today - timedelta(days=2_000))
             attached = _between(rng, earliest, today - timedelta(days=200))
-            closed = min(attached + timedelta(days=_int(rng, 120, 420)), today - timedelta(days=1))
+            closed = min(attached + timedelta(days=_int(rng, 200, 540)), today - timedelta(days=1))
         else:
             low, high = ATTACHED_DAYS_AGO[status]
             attached, closed = max(ctx.first_attached, today - timedelta(days=_int(rng, low, high))), None
@@ -452,6 +452,7 @@ class FamilyMaker:
         view = SimpleNamespace(closed_on=family["closed_on"])
         odd_one = rng.randrange(len(needs))
         now = datetime.combine(today, time(2), tzinfo=UTC)
+        all_resolved = True
         for index, need in enumerate(needs):
             points = []
             if scenario:
@@ -477,10 +478,11 @@ class FamilyMaker:
                         w.add("evidence_people", {"evidence_id": eid, "person_id": person_id})
                     points.append(EvidencePoint(f"evidence:{eid}", start, end, yes if yes is not None else number, eid))
             judgement = judge(need.descriptor.rule, points, today)
+            all_resolved = all_resolved and judgement.state == NeedState.RESOLVED
             w.add("need_judgements", {"need_id": need.id, "family_id": family["id"], "state": judgement.state.value,
                                       "resolved_on": judgement.resolved_on, "recurred_on": judgement.recurred_on,
                                       "evidence_count": judgement.evidence_count, "refreshed_at_utc": now})
-        if scenario == "sustained":
+        if scenario == "sustained" and all_resolved:  # what the rule set would pay for, near enough
             ctx.claimable.append((family["id"], family["closed_on"], family["attached_on"]))
 
     def _consents(self, rng, family, people) -> None:

@@ -80,8 +80,12 @@ class BulkWriter:
         self.connection.exec_driver_sql(str(statement), list(map(values, rows)))
 
     def finish(self) -> None:
-        """Flush, and on PostgreSQL move each id sequence past the ids handed out here."""
+        """Flush, refresh the planner's statistics, and on PostgreSQL move each id sequence past the ids
+        handed out here. Without ANALYZE the planner guesses from an empty table's statistics until
+        autovacuum catches up, and picks plans (a caseload of 18 s instead of 0.3 s at 60,000 families)
+        that no real database would."""
         self.flush()
+        self.connection.exec_driver_sql("ANALYZE")
         if not self.is_postgresql:
             return
         for name in self.next_ids:  # table names from the metadata, never from input

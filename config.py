@@ -85,7 +85,6 @@ def load_config(env_name=None, environ=None):
         "MFA_REQUIRED": _bool(env, "MFA_REQUIRED", not (dev or test)),
         "DEMO_PASSWORD": env.get("DEMO_PASSWORD") or ("" if prod else DEV_DEMO_PASSWORD),
         "TIMEZONE": "Europe/London",
-        "PAGE_SIZE": _int(env, "PAGE_SIZE", 25),
         # CSV/XLSX exports and report downloads each user may make in a day (Europe/London); beyond it 429.
         "EXPORT_LIMIT_PER_DAY": _int(env, "EXPORT_LIMIT_PER_DAY", 50),
         # Agency kinds whose designated leads may see a safe address (with the lead practitioner and IG).

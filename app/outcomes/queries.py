@@ -195,6 +195,7 @@ class ListRow:
     sustainment: Sustainment | None
     misses: list = field(default_factory=list)  # [(NearMiss, label, reason)]
     came_back: list = field(default_factory=list)  # [str]
+    shared_need_ids: tuple = ()  # other agencies' needs the viewer may see, which the reasons may name (audited)
 
 
 def candidate_family_ids(user, today: date, *, closed_only: bool = False) -> list[int]:
@@ -227,19 +228,22 @@ def _judged(user, today, *, closed_only):
         rule_set = rule_set_for_facts(d.facts)
         if rule_set is None:
             continue
-        yield d, rule_set, hidden_terms(d, visible), names.get(d.lead_practitioner_id)
+        shared = tuple(sorted(n.need_id for n in d.needs.values()
+                              if n.need_id in visible and n.holding_agency_id != user.agency_id))
+        yield d, rule_set, hidden_terms(d, visible), shared, names.get(d.lead_practitioner_id)
 
 
 def near_miss_rows(user, today: date) -> list[ListRow]:
     rows = []
-    for d, rule_set, hidden, lead in _judged(user, today, closed_only=False):
+    for d, rule_set, hidden, shared, lead in _judged(user, today, closed_only=False):
         misses = rule_set.near_miss(d.facts, today)
         if not misses:
             continue
         shown = [(m, CONDITION_LABELS.get(m.condition_code, m.condition_code), safe_reason(m.missing, hidden))
                  for m in misses]
         rows.append(ListRow(d.family_id, d.reference, d.status, lead, d.closed_on,
-                            sustainment(d.facts, today, rule_set.config.sustainment_months), shown))
+                            sustainment(d.facts, today, rule_set.config.sustainment_months), shown,
+                            shared_need_ids=shared))
     # Soonest claimable first, then the ones missing one thing, by reference
     rows.sort(key=lambda r: (min((m.days_until_claimable for m, _, _ in r.misses
                                   if m.days_until_claimable is not None), default=10_000), r.reference or ""))
@@ -259,7 +263,7 @@ def sustainment_rows(user, today: date, state_filter: str = "") -> list[ListRow]
     wanted = {"came_back": SustainmentState.NEED_CAME_BACK, "in_sustainment": SustainmentState.IN_SUSTAINMENT,
               "sustained": SustainmentState.SUSTAINED, "not_resolved": SustainmentState.NOT_RESOLVED}.get(state_filter)
     rows = []
-    for d, rule_set, hidden, lead in _judged(user, today, closed_only=True):
+    for d, rule_set, hidden, shared, lead in _judged(user, today, closed_only=True):
         status = sustainment(d.facts, today, rule_set.config.sustainment_months)
         if wanted is not None and status.state is not wanted:
             continue
@@ -269,7 +273,8 @@ def sustainment_rows(user, today: date, state_filter: str = "") -> list[ListRow]
             what = "A need" if what in hidden or returned.need.descriptor_code in hidden else what
             verb = "identified" if returned.new else "came back"
             came_back.append(f"{what} {verb} on {returned.on.day} {returned.on:%B %Y}")
-        rows.append(ListRow(d.family_id, d.reference, d.status, lead, d.closed_on, status, came_back=came_back))
+        rows.append(ListRow(d.family_id, d.reference, d.status, lead, d.closed_on, status, came_back=came_back,
+                            shared_need_ids=shared))
     rows.sort(key=lambda r: (r.sustainment.state is not SustainmentState.NEED_CAME_BACK,
                              r.sustainment.ends_on or date.max, r.reference or ""))
     return rows

@@ -150,9 +150,11 @@ def delete_evidence(family, evidence_id):
 # --- lists -----------------------------------------------------------------------------------------------
 
 def _audit_list(action, page, **details):
-    """A list of families is a view of each family on it, as the cases search is: ids and counts only."""
+    """A list of families is a view of each family on it, as the cases search is: ids and counts only, with the
+    other agencies' needs it may name, shown under the policy's content filter (consent, basis or grant)."""
     audit.record(action, object_type="family_list", purpose=OE.value, results=page.total, page=page.page,
-                 family_ids=[row.family_id for row in page.items], **details)
+                 basis="sharing_policy", family_ids=[row.family_id for row in page.items],
+                 shared_need_ids=[i for row in page.items for i in row.shared_need_ids], **details)
 
 
 @bp.route("/outcomes/near-misses")

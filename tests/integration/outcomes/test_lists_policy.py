@@ -42,10 +42,14 @@ def test_the_list_names_a_need_once_every_person_agreed_and_not_after_withdrawal
     db.session.commit()
     [row] = queries.sustainment_rows(outcomes.key_worker, today, "came_back")
     assert row.came_back[0].startswith("A proven offence or police caution")  # the whole family agreed
+    assert row.shared_need_ids == (outcomes.crime.id,)  # the police's need, seen under consent: audited
+    assert outcomes.kw_client.get("/outcomes/sustainment?state=came_back").status_code == 200
+    listed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "SustainmentListed")).one()
+    assert listed.details["shared_need_ids"] == [outcomes.crime.id] and listed.basis == "sharing_policy"
     sharing.withdraw_consent(consents[1], actor=outcomes.key_worker)  # the child's, for the whole-family need
     db.session.commit()
     [row] = queries.sustainment_rows(outcomes.key_worker, today, "came_back")
-    assert row.came_back[0].startswith("A need came back on")
+    assert row.came_back[0].startswith("A need came back on") and row.shared_need_ids == ()
 
 
 def test_list_views_are_audited_with_the_families_shown(outcomes):

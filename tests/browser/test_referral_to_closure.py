@@ -41,7 +41,8 @@ def _a_referred_family():
                                 .order_by(Person.date_of_birth, Person.id)).first()
     return {"id": family.id, "reference": family.reference, "line_1": family.address_line_1,
             "postcode": family.postcode, "given": person.given_name, "family_name": person.family_name,
-            "dob": person.date_of_birth}
+            "dob": person.date_of_birth, "gender": person.gender.label,
+            "relationship": person.relationship_to_family.label}
 
 
 def _name_lead_practitioner(family_id, lead_email, manager_email):
@@ -92,7 +93,8 @@ def _police_refers_with_the_keyboard(page, check_page, known):
 
     # The people: the adult the police know, then a baby born since, who is new to Hearth.
     expect(h1).to_have_text("People in the family")
-    people = [(known["given"], known["family_name"], known["dob"].strftime("%-d %-m %Y"), "Female", "Parent"),
+    people = [(known["given"], known["family_name"], known["dob"].strftime("%-d %-m %Y"), known["gender"],
+               known["relationship"]),
               (NEW_BABY[0], known["family_name"], NEW_BABY[1], "Female", "Child")]
     for given, family_name, dob, gender, relationship in people:
         _keys_to(page, page.get_by_role("button", name="Add a person").or_(

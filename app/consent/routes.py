@@ -13,6 +13,7 @@ from app.auth.access import object_access, require_recent_mfa, roles_required
 from app.auth.models import Agency, Role, User
 from app.cases import services as case_services
 from app.cases.access import family_access, get_child_or_404, load_family
+from app.cases.form_flow import already_sent, fresh_token, show_errors
 from app.cases.models import Family, Person
 from app.cases.names import normalise_name
 from app.cases.queries import family_people
@@ -74,21 +75,6 @@ def _break_glass_banner():
     return {"break_glass_banner": grants} if grants else {}
 
 
-def _show_errors(form, error):
-    field = form._fields.get(error.field) if error.field else None
-    field = field or next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField", "SubmitField"))
-    field.errors = [*field.errors, error.message]
-
-
-def _fresh_token(form):
-    if request.method == "GET" or not form.form_token.data:
-        form.form_token.data = case_services.new_form_token()
-
-
-def _already_sent(form):
-    return request.method == "POST" and case_services.form_token_used(form.form_token.data) is not None
-
-
 def _agencies():
     return list(db.session.scalars(sa.select(Agency).where(Agency.active.is_(True)).order_by(Agency.name, Agency.id)))
 
@@ -130,10 +116,10 @@ def family(family):
 @family_access(Action.WORK_ON_FAMILY)
 def new_consent(family):
     form = forms.ConsentForm()
-    _fresh_token(form)
+    fresh_token(form)
     form.person_ids.choices = _people_choices(family)
     back = url_for(".family", family_id=family.id)
-    if _already_sent(form):
+    if already_sent(form):
         flash("That agreement was already recorded", "success")
         return redirect(back)
     if form.validate_on_submit():
@@ -159,7 +145,7 @@ def new_consent(family):
                 form.signed_form.errors = [*form.signed_form.errors,
                                            "Select the file again: files are not kept when something else needs "
                                            "fixing"]
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             case_services.use_form_token(form.form_token.data, current_user, consents[0])
             flash("Agreement recorded", "success")
@@ -195,12 +181,12 @@ def withdraw_basis(family, basis_id):
 @family_access(Action.WORK_ON_FAMILY)
 def safeguarding(family):
     form = forms.SafeguardingForm()
-    _fresh_token(form)
+    fresh_token(form)
     form.person_ids.choices = _people_choices(family)
     form.recipient_agency_id.choices = forms.choices(
         [(0, "Select an agency"), *((a.id, a.name) for a in _agencies() if a.id != current_user.agency_id)])
     back = url_for(".family", family_id=family.id)
-    if _already_sent(form):
+    if already_sent(form):
         return redirect(back)
     if form.validate_on_submit():
         try:
@@ -210,7 +196,7 @@ def safeguarding(family):
                 person_ids=form.person_ids.data, reason=form.reason.data, review_on=form.review_on.data,
                 actor=current_user)
         except services.SharingError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             case_services.use_form_token(form.form_token.data, current_user, basis)
             flash("Decision to share recorded. An information governance officer will review it.", "success")
@@ -243,7 +229,7 @@ def ask_to_share(family):
             services.request_sharing(family, holding_agency_id=holder.id, category=category, person_ids=people,
                                      why=form.why.data, actor=current_user)
         except services.SharingError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             flash(f"Request sent to {holder.name}", "success")
             return redirect(url_for(".family", family_id=family.id))
@@ -287,7 +273,7 @@ def request_answer(request_id):
             services.answer_request(req, family, answer=form.answer.data, reason=form.reason.data,
                                     review_on=form.review_on.data, actor=current_user)
         except services.SharingError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             flash("Answer recorded", "success")
             return redirect(url_for(".requests"))
@@ -314,8 +300,8 @@ def agreements():
 @roles_required(Role.ADMIN)
 def agreement_new():
     form = forms.AgreementForm()
-    _fresh_token(form)
-    if _already_sent(form):
+    fresh_token(form)
+    if already_sent(form):
         return redirect(url_for(".agreements"))
     if form.validate_on_submit():
         flows = [(f, t, c, p) for f in form.from_kinds.data for t in form.to_kinds.data
@@ -324,7 +310,7 @@ def agreement_new():
             agreement = services.create_agreement(name=form.name.data, starts_on=form.starts_on.data,
                                                   review_on=form.review_on.data, flows=flows, actor=current_user)
         except services.SharingError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             case_services.use_form_token(form.form_token.data, current_user, agreement)
             flash("Agreement saved", "success")
@@ -395,7 +381,7 @@ def break_glass(family_id):
         except services.BreakGlassNotAllowed:
             abort(403)
         except services.SharingError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             flash(f"Emergency access open for {sharing_queries.break_glass_hours()} hours. "
                   "An information governance officer will review it.", "success")
@@ -435,7 +421,7 @@ def ig_alert(alert_id):
         try:
             services.review_alert(alert, outcome=form.outcome.data, note=form.note.data, actor=current_user)
         except services.SharingError as refusal:
-            _show_errors(form, refusal)
+            show_errors(form, refusal)
         else:
             flash("Review recorded", "success")
             return redirect(url_for(".ig_alerts"))

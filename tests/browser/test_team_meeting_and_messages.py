@@ -122,7 +122,13 @@ def test_the_team_meets_and_talks_and_a_partner_sees_what_they_may(page_as, chec
     # The partner: told by a notification, reads the first discussion and answers it.
     partner = page_as(family["partner_email"])
     partner.get_by_role("link", name=re.compile(r"^Notifications")).first.click()
+    ref = family["reference"]
+    expect(partner.get_by_role("link", name=f"You were mentioned in a message about family {ref}")).to_have_count(2)
     check_page(partner, "partner - notifications")
+    # The action from the meeting is theirs: the notification leads to the family plan, where it is kept.
+    partner.get_by_role("link", name=f"An action from a meeting about family {ref} is yours").click()
+    expect(partner.get_by_role("main")).to_contain_text("Agree a repayment plan")
+    check_page(partner, "partner - their action")
     partner_record = _open_family(partner, family["reference"])
     partner_record.get_by_role("link", name="Messages", exact=True).click()
     messages = partner.get_by_role("main")

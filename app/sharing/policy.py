@@ -54,6 +54,7 @@ class Action(StrEnum):
     PUT_IN_DOCUMENT = "put_in_document"  # what a record says, in a generated PDF or an export
     WORK_ON_FAMILY = "work_on_family"  # add interventions, notes, plan entries
     WRITE_HANDOVER = "write_handover"  # the outgoing lead practitioner's handover note
+    ALLOCATE = "allocate"  # name or change the family's lead practitioner (key worker)
 
 
 CONTENT_ACTIONS = (Action.VIEW_CONTENT, Action.PUT_IN_DOCUMENT)
@@ -295,6 +296,12 @@ def decide(viewer: Viewer, action: Action, record: RecordFacts, purpose: Purpose
     if action == Action.OPEN_FAMILY:
         return opened
     tie = opened.tie
+    if action == Action.ALLOCATE:
+        # Programme managers allocate key workers (domain.md), to a family no one works on yet too; whoever
+        # may work on the family may also hand it on. Other looking ties never allocate.
+        if viewer.role == PROGRAMME_MANAGER:
+            return Decision(True, "allocation", tie)
+        return Decision(False, LOOK_ONLY[tie], tie) if tie in LOOK_ONLY else opened
     if action == Action.WORK_ON_FAMILY:
         # Programme managers oversee, break-glass and audit open a family to read; work needs a place around it.
         if tie in LOOK_ONLY:

@@ -271,6 +271,19 @@ ties = st.builds(
     outgoing_lead_ids=st.sets(st.integers(10, 14), max_size=2).map(frozenset), on=st.just(TODAY))
 
 
+def reference_allows(viewer, action, facts, purpose):
+    """`reference_decide`, with allocation read plainly from domain.md: programme managers allocate key workers
+    (any family, whoever leads it or not); the lead, the team and a team agency's designated leads may hand
+    the case on; nobody else, whatever they may look at."""
+    if action != Action.ALLOCATE:
+        return reference_decide(viewer, action, facts, purpose)
+    ties = facts.family
+    working = viewer.role in ("key_worker", "practitioner", "programme_manager")
+    close = working and (ties.lead_practitioner_id == viewer.user_id or viewer.user_id in ties.team_user_ids
+                         or (viewer.is_designated_lead and viewer.agency_id in ties.team_agency_ids))
+    return viewer.role == "programme_manager" or close
+
+
 @settings(max_examples=600, deadline=None)
 @given(viewer=viewers, family=ties, holding=agencies, category=categories, about=people, whole=st.booleans(),
        sensitive=st.booleans(), action=st.sampled_from(list(Action)),
@@ -278,7 +291,32 @@ ties = st.builds(
 def test_decide_matches_the_reference_reading(viewer, family, holding, category, about, whole, sensitive, action,
                                               purpose):
     facts = RecordFacts(family, holding, category, about, whole, sensitive)
-    assert decide(viewer, action, facts, purpose).allowed is reference_decide(viewer, action, facts, purpose)
+    assert decide(viewer, action, facts, purpose).allowed is reference_allows(viewer, action, facts, purpose)
+
+
+UNALLOCATED = replace(BASE, lead_practitioner_id=None, team_user_ids=frozenset(), team_agency_ids=frozenset())
+
+
+@pytest.mark.parametrize("name, viewer, ties, allowed, reason", [
+    ("a manager allocates a referred family that no one works on", MANAGER, UNALLOCATED, True, "allocation"),
+    ("a manager changes the lead of a family with one", MANAGER, BASE, True, "allocation"),
+    ("a manager under an emergency grant still allocates", MANAGER,
+     replace(UNALLOCATED, break_glass_user_ids=frozenset({MANAGER.user_id})), True, "allocation"),
+    ("the lead practitioner hands the case on", KEY_WORKER, BASE, True, "lead_practitioner"),
+    ("a team member hands the case on", OFFICER, BASE, True, "team_member"),
+    ("a key worker with no tie cannot take a family", KEY_WORKER, UNALLOCATED, False, "no_relationship"),
+    ("an emergency grant only looks", OUTSIDER, replace(BASE, break_glass_user_ids=frozenset({OUTSIDER.user_id})),
+     False, "break_glass_read_only"),
+    ("an IG officer only looks", Viewer(80, COUNCIL, "ig_officer"), BASE, False, "no_relationship"),
+])
+def test_who_may_allocate_the_lead_practitioner(name, viewer, ties, allowed, reason):
+    facts = record(ties)
+    decision = decide(viewer, Action.ALLOCATE, facts, Purpose.CASE_COORDINATION)
+    assert (decision.allowed, decision.reason) == (allowed, reason)
+    assert reference_allows(viewer, Action.ALLOCATE, facts, Purpose.CASE_COORDINATION) is allowed
+    # Allocating is not working on the family: a manager still records no work.
+    if viewer is MANAGER:
+        assert not decide(viewer, Action.WORK_ON_FAMILY, facts, Purpose.CASE_COORDINATION)
 
 
 IG = Viewer(80, COUNCIL, "ig_officer")

@@ -378,7 +378,7 @@ def _record_intervention(family, body):
         intervention = case_services.record_intervention(
             family, type_id=kind.id, agency=client.agency, occurred_on=data["occurred_on"],
             duration_minutes=data["duration_minutes"], summary=data["summary"], category=data["category"],
-            person_ids=person_ids, actor=client.service_user)
+            person_ids=person_ids, extra_sensitive=data["extra_sensitive"], actor=client.service_user)
     except case_services.InvalidRecord as invalid:
         rename = {"type_id": "type", "person_ids": "people", "agency_id": "body"}
         raise ApiProblem(422, "Some fields have problems", errors=_field_errors(invalid.errors, rename)) from None

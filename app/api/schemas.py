@@ -11,6 +11,10 @@ from app.framework.rules import MeasureKind
 from app.referrals.models import REASON_TEXT_MAX, SUMMARY_MAX, ConsentPosition, ReferralStatus, WithoutAgreementBasis
 
 EXTERNAL_REFERENCE_MAX = 64
+EXTRA_SENSITIVE_IN = ("Police intelligence or a third-party statement: only your agency, the family's lead "
+                      "practitioner and information governance officers will read it; it is never put in a printed "
+                      "document or an export, and break-glass access does not open it")
+EXTRA_SENSITIVE_OUT = "Marked extra-sensitive by the agency that holds it (shown only to those the rule names)"
 
 
 def _codes(enum):
@@ -105,6 +109,7 @@ class InterventionIn(StrictSchema):
     people = fields.List(fields.String(validate=validate.Length(min=1, max=14)), load_default=list,
                          validate=validate.Length(max=15),
                          metadata={"description": "NHS numbers (or UPNs) of the family members concerned"})
+    extra_sensitive = StrictBoolean(load_default=False, metadata={"description": EXTRA_SENSITIVE_IN})
 
 
 # --- Responses --------------------------------------------------------------------------------------------
@@ -153,6 +158,7 @@ class InterventionOut(RecordOut):
     duration_minutes = fields.Integer(allow_none=True)
     summary = fields.String(allow_none=True)
     category = fields.String()
+    extra_sensitive = fields.Boolean(metadata={"description": EXTRA_SENSITIVE_OUT})
     people = fields.List(fields.Integer())
 
 
@@ -160,6 +166,7 @@ class NoteOut(RecordOut):
     id = fields.Integer(required=True)
     recorded_at = fields.DateTime()
     category = fields.String()
+    extra_sensitive = fields.Boolean(metadata={"description": EXTRA_SENSITIVE_OUT})
     body = fields.String(allow_none=True)
 
 

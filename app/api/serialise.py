@@ -1,5 +1,7 @@
 """A family as one agency's client may see it: every record is put to the sharing policy, and a record
-it may not see is listed as withheld (holding agency and reason, no content), as on the web pages."""
+it may not see is listed as withheld (holding agency and reason, no content), as on the web pages.
+`facts_of` carries a record's extra-sensitive mark, so the policy shows such a record to its own agency's
+client alone (a client's service account is never a lead practitioner nor an IG officer)."""
 from app.cases import queries
 from app.cases.visibility import content_decision, facts_of, withheld_text
 
@@ -39,10 +41,12 @@ def family(family, ties, decision, viewer) -> dict:
         "interventions": [_record("Intervention", item, viewer, ties, lambda i: {
             "occurred_on": i.occurred_on, "type": i.type.code, "agency": i.agency.name,
             "duration_minutes": i.duration_minutes, "summary": i.summary, "category": i.category.value,
-            "people": [p.id for p in i.people]}) for item in interventions.items],
+            "extra_sensitive": i.extra_sensitive, "people": [p.id for p in i.people]})
+            for item in interventions.items],
         "interventions_total": interventions.total or 0,
         "case_notes": [_record("Case note", note, viewer, ties, lambda n: {
-            "recorded_at": n.created_at_utc, "category": n.category.value, "body": n.body})
+            "recorded_at": n.created_at_utc, "category": n.category.value, "extra_sensitive": n.extra_sensitive,
+            "body": n.body})
             for note in notes.items],
         "case_notes_total": notes.total or 0,
     }

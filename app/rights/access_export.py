@@ -353,11 +353,15 @@ def _meetings_section(ctx: _Context) -> Section:
 
 
 def _messages_section(ctx: _Context) -> Section:
-    subjects = dict(db.session.execute(sa.select(MessageThread.id, MessageThread.subject)
-                                       .where(MessageThread.family_id == ctx.family_id)).all())
+    # A discussion opened by an extra-sensitive message has an extra-sensitive subject too.
+    subjects = {thread_id: EXTRA_SENSITIVE_WITHHELD if sensitive else subject
+                for thread_id, subject, sensitive in db.session.execute(
+                    sa.select(MessageThread.id, MessageThread.subject, MessageThread.extra_sensitive)
+                    .where(MessageThread.family_id == ctx.family_id))}
     items = [Item({"message_id": m.id, "thread": subjects.get(m.thread_id), "sent_at_utc": m.created_at_utc,
                    "author": ctx.users.get(m.author_id), "agency": ctx.agency(m.holding_agency_id)},
-                  text=m.body, review=ctx.review(holding_agency_id=m.holding_agency_id, person_ids=people))
+                  **_unless_extra_sensitive(m, m.body, ctx.review(holding_agency_id=m.holding_agency_id,
+                                                                  person_ids=people)))
              for m, people in _naming_subject(ctx, Message, message_people, "message_id",
                                               Message.created_at_utc, Message.id)]
     return Section("messages", "Secure messages", items)
@@ -384,7 +388,8 @@ def _handovers_section(ctx: _Context) -> Section:
         items.append(Item({"handover_id": h.id, "written_at_utc": h.created_at_utc,
                            "from_worker": ctx.users.get(h.outgoing_user_id),
                            "to_worker": ctx.users.get(h.incoming_user_id)},
-                          text=text, review=ctx.review(holding_agency_id=h.holding_agency_id, person_ids=[])))
+                          **_unless_extra_sensitive(h, text, ctx.review(holding_agency_id=h.holding_agency_id,
+                                                                        person_ids=[]))))
     return Section("handovers", "Handovers between lead practitioners", items)
 
 

@@ -60,6 +60,7 @@ class MessageForm(FlaskForm):
     category = _category_field("Decides which agencies may read this message")
     mention_user_ids = TeamField("Tell these people (optional)",
                                  description="They get a notification that there is a new message to read")
+    extra_sensitive = extra_sensitive_field()
     submit = SubmitField("Send message", widget=GovSubmitInput())
     form_token = HiddenField()
 
@@ -134,6 +135,7 @@ class HandoverForm(FlaskForm):
         text_limit("Next meeting", services.HANDOVER_LIMIT)])
     other_notes = TextAreaField("Anything else (optional)", widget=GovTextArea(), validators=[
         Optional(), text_limit("Other notes", services.HANDOVER_LIMIT)])
+    extra_sensitive = extra_sensitive_field()
     submit = SubmitField("Send handover", widget=GovSubmitInput())
 
 

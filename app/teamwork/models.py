@@ -95,8 +95,8 @@ class MeetingAction(IdMixin, TimestampMixin, db.Model):
 
 
 class MessageThread(IdMixin, TimestampMixin, db.Model):
-    """A discussion among the team. Its subject is content too: it carries the category of the message
-    that opened it, and is withheld where that message is."""
+    """A discussion among the team. Its subject is content too: it carries the category and the
+    extra-sensitive mark of the message that opened it, and is withheld where that message is."""
 
     __tablename__ = "message_threads"
 
@@ -104,6 +104,7 @@ class MessageThread(IdMixin, TimestampMixin, db.Model):
     subject: Mapped[str] = mapped_column(sa.String(120))
     holding_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
     category: Mapped[DataCategory] = mapped_column(enum_column_type(DataCategory, "data_category"))
+    extra_sensitive: Mapped[bool] = mapped_column(default=False, server_default=sa.false())  # the opening message's
     started_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     last_message_at_utc: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
 
@@ -112,6 +113,9 @@ class MessageThread(IdMixin, TimestampMixin, db.Model):
 
 
 class Message(IdMixin, TimestampMixin, db.Model):
+    """One message of a discussion. Each carries its own agency, category, people and extra-sensitive mark,
+    so the policy decides it alone: an ordinary discussion may hold one extra-sensitive message."""
+
     __tablename__ = "messages"
 
     thread_id: Mapped[int] = mapped_column(sa.ForeignKey("message_threads.id"), index=True)
@@ -120,6 +124,8 @@ class Message(IdMixin, TimestampMixin, db.Model):
     holding_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
     category: Mapped[DataCategory] = mapped_column(enum_column_type(DataCategory, "data_category"))
     body: Mapped[str] = mapped_column(sa.Text)
+    # Police intelligence or a third-party statement (app.sharing.policy: extra-sensitive)
+    extra_sensitive: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     thread: Mapped[MessageThread] = relationship(back_populates="messages")
     author = relationship("User")
@@ -194,6 +200,9 @@ class HandoverNote(IdMixin, TimestampMixin, db.Model):
     holding_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
     category: Mapped[DataCategory] = mapped_column(enum_column_type(DataCategory, "data_category"),
                                                    default=DataCategory.CASE_NOTE)
+    # Its risks may repeat police intelligence or a third-party statement the lead practitioner read
+    # (app.sharing.policy: extra-sensitive)
+    extra_sensitive: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     acknowledged_at_utc: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     outgoing = relationship("User", foreign_keys=[outgoing_user_id])

@@ -15,7 +15,7 @@ from app.auth.access import signed_in
 from app.auth.models import User
 from app.cases import queries as case_queries
 from app.cases import services as case_services
-from app.cases.access import family_access, get_child_or_404, register_tie_source, viewer
+from app.cases.access import family_access, family_allows, get_child_or_404, register_tie_source, viewer
 from app.cases.form_flow import already_sent, fresh_token, show_errors
 from app.cases.forms import choices
 from app.cases.tabs import register_tab, tabs_for
@@ -28,7 +28,7 @@ from app.common.tasks import task_count, tasks_for
 from app.common.time import today_london
 from app.common.uploads import send_stored_file
 from app.extensions import db
-from app.sharing.policy import Action, Tie
+from app.sharing.policy import Action
 from app.teamwork import forms, queries, services
 from app.teamwork.models import Document, DocumentVersion, HandoverNote, Meeting, MessageThread
 from app.teamwork.tasks import register_teamwork_tasks
@@ -56,7 +56,7 @@ def _page_number():
 
 
 def _may_work():
-    return g.family_decision.tie not in (None, Tie.PROGRAMME_MANAGER)
+    return family_allows(Action.WORK_ON_FAMILY)
 
 
 def _render(template, family, tab, **context):
@@ -154,7 +154,8 @@ def new_thread(family):
         try:
             message = services.start_thread(family, subject=form.subject.data, body=form.body.data,
                                             category=form.category.data, person_ids=form.person_ids.data,
-                                            mention_user_ids=form.mention_user_ids.data, actor=current_user)
+                                            mention_user_ids=form.mention_user_ids.data,
+                                            extra_sensitive=form.extra_sensitive.data, actor=current_user)
         except services.CaseValidationError as refusal:
             show_errors(form, refusal)
         else:
@@ -162,7 +163,7 @@ def new_thread(family):
             flash("Message sent", "success")
             return redirect(url_for(".thread", family_id=family.id, thread_id=message.thread_id))
     return _form_page(family, form, title="Start a discussion", tab="messages",
-                      fields=["subject", "body", "person_ids", "category", "mention_user_ids"],
+                      fields=["subject", "body", "person_ids", "category", "mention_user_ids", "extra_sensitive"],
                       back=url_for(".messages", family_id=family.id),
                       hint="Messages stay inside Hearth. Anyone you tell gets a notification without the content.")
 
@@ -172,6 +173,8 @@ def new_thread(family):
 def thread(family, thread_id):
     record = get_child_or_404(MessageThread, thread_id, family)
     form = _message_form(forms.MessageForm, family) if _may_work() else None
+    if form is not None and request.method == "GET":
+        form.extra_sensitive.data = record.extra_sensitive  # a reply in an extra-sensitive discussion, likely so too
     if request.method == "POST":
         if form is None:
             abort(403)
@@ -181,8 +184,8 @@ def thread(family, thread_id):
         if form.validate_on_submit():
             try:
                 message = services.reply(record, body=form.body.data, category=form.category.data,
-                                         person_ids=form.person_ids.data,
-                                         mention_user_ids=form.mention_user_ids.data, actor=current_user)
+                                         person_ids=form.person_ids.data, mention_user_ids=form.mention_user_ids.data,
+                                         extra_sensitive=form.extra_sensitive.data, actor=current_user)
             except services.CaseValidationError as refusal:
                 show_errors(form, refusal)
             else:
@@ -405,14 +408,14 @@ def new_handover(family):
         try:
             services.write_handover(family, open_actions=form.open_actions.data, risks=form.risks.data,
                                     next_meeting=form.next_meeting.data, other_notes=form.other_notes.data,
-                                    actor=current_user)
+                                    extra_sensitive=form.extra_sensitive.data, actor=current_user)
         except services.CaseValidationError as refusal:
             show_errors(form, refusal)
         else:
             flash(f"Handover for family {family.reference} sent to the new lead practitioner", "success")
             return redirect(url_for(".my_tasks"))
     return _form_page(family, form, title="Write a handover note", tab="team",
-                      fields=["open_actions", "risks", "next_meeting", "other_notes"],
+                      fields=["open_actions", "risks", "next_meeting", "other_notes", "extra_sensitive"],
                       back=url_for(".my_tasks"),
                       hint="For the new lead practitioner: what is open, what the risks are, and when the team "
                            "next meets.")

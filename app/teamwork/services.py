@@ -124,9 +124,9 @@ def _message_fields(family, errors, *, body, category, person_ids, mention_user_
     return body, category, people, mentions
 
 
-def _post(thread, family, *, body, category, people, mentions, actor) -> Message:
+def _post(thread, family, *, body, category, people, mentions, extra_sensitive, actor) -> Message:
     message = Message(thread=thread, family_id=family.id, author_id=actor.id, holding_agency_id=actor.agency_id,
-                      category=category, body=body, people=people)
+                      category=category, body=body, people=people, extra_sensitive=bool(extra_sensitive))
     db.session.add(message)
     db.session.flush()
     thread.last_message_at_utc = message.created_at_utc or utcnow()
@@ -140,11 +140,15 @@ def _post(thread, family, *, body, category, people, mentions, actor) -> Message
                family_id=family.id)
     db.session.flush()
     audit.record("MessagePosted", actor=actor, object_type="message", object_id=message.id, family_id=family.id,
-                 thread_id=thread.id, category=category.value, mentions=len(mentions))
+                 thread_id=thread.id, category=category.value, mentions=len(mentions),
+                 extra_sensitive=message.extra_sensitive)
     return message
 
 
-def start_thread(family: Family, *, subject, body, category, person_ids=(), mention_user_ids=(), actor) -> Message:
+def start_thread(family: Family, *, subject, body, category, person_ids=(), mention_user_ids=(), extra_sensitive=False,
+                 actor) -> Message:
+    """A new discussion. Its subject takes the opening message's category and extra-sensitive mark, so it is
+    withheld wherever that message is."""
     errors = {}
     subject = _required_text(errors, "subject", subject, limit=SUBJECT_LIMIT, required_message="Enter a subject",
                              words="The subject")
@@ -153,20 +157,23 @@ def start_thread(family: Family, *, subject, body, category, person_ids=(), ment
     if errors:
         raise InvalidTeamworkRecord(errors)
     thread = MessageThread(family_id=family.id, subject=subject, holding_agency_id=actor.agency_id,
-                           category=category, started_by_id=actor.id)
+                           category=category, extra_sensitive=bool(extra_sensitive), started_by_id=actor.id)
     db.session.add(thread)
     db.session.flush()
-    return _post(thread, family, body=body, category=category, people=people, mentions=mentions, actor=actor)
+    return _post(thread, family, body=body, category=category, people=people, mentions=mentions,
+                 extra_sensitive=extra_sensitive, actor=actor)
 
 
-def reply(thread: MessageThread, *, body, category, person_ids=(), mention_user_ids=(), actor) -> Message:
+def reply(thread: MessageThread, *, body, category, person_ids=(), mention_user_ids=(), extra_sensitive=False,
+          actor) -> Message:
     family = db.session.get(Family, thread.family_id)
     errors = {}
     body, category, people, mentions = _message_fields(family, errors, body=body, category=category,
                                                        person_ids=person_ids, mention_user_ids=mention_user_ids)
     if errors:
         raise InvalidTeamworkRecord(errors)
-    return _post(thread, family, body=body, category=category, people=people, mentions=mentions, actor=actor)
+    return _post(thread, family, body=body, category=category, people=people, mentions=mentions,
+                 extra_sensitive=extra_sensitive, actor=actor)
 
 
 # --- Meetings ---------------------------------------------------------------------------------------------
@@ -344,7 +351,8 @@ def handover_due(family: Family, user) -> LeadAssignment | None:
         .order_by(LeadAssignment.id.desc()).limit(1))
 
 
-def write_handover(family: Family, *, open_actions, risks, next_meeting, other_notes=None, actor) -> HandoverNote:
+def write_handover(family: Family, *, open_actions, risks, next_meeting, other_notes=None, extra_sensitive=False,
+                   actor) -> HandoverNote:
     assignment = handover_due(family, actor)
     if assignment is None:
         raise NotYours({"open_actions": "There is no handover for you to write for this family"})
@@ -364,10 +372,11 @@ def write_handover(family: Family, *, open_actions, risks, next_meeting, other_n
         raise InvalidTeamworkRecord(errors)
     note = HandoverNote(family_id=family.id, lead_assignment_id=assignment.id, outgoing_user_id=actor.id,
                         incoming_user_id=family.lead_practitioner_id, holding_agency_id=actor.agency_id,
-                        category=DataCategory.CASE_NOTE, **values)
+                        category=DataCategory.CASE_NOTE, extra_sensitive=bool(extra_sensitive), **values)
     db.session.add(note)
     db.session.flush()
-    audit.record("HandoverWritten", actor=actor, object_type="handover_note", object_id=note.id, family_id=family.id)
+    audit.record("HandoverWritten", actor=actor, object_type="handover_note", object_id=note.id, family_id=family.id,
+                 extra_sensitive=note.extra_sensitive)
     notify(note.incoming_user_id, "handover_written", ("handover_note", note.id),
            f"A handover note for family {family.reference} is waiting for you",
            dedupe_key=f"handover_written:{note.id}", url=family_path(family.id, "handover", note.id),

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app import audit
 from app.auth.models import Role, User
 from app.claims import exports, rounds, services
+from app.common.text import plural
 from app.common.time import today_london
 from app.extensions import db
 
@@ -46,8 +47,9 @@ def run_command(code, email):
         raise click.ClickException(str(exc)) from None
     db.session.commit()
     total = services.totals(result.round)
-    click.echo(f"Round {result.round.code}: {result.considered} families considered, {result.added} claims added; "
-               f"{total.count} claims, {rounds.money(total.amount_pence)} in the round")
+    click.echo(f"Round {result.round.code}: {plural(result.considered, 'family', 'families')} considered, "
+               f"{plural(result.added, 'claim')} added; {plural(total.count, 'claim')}, "
+               f"{rounds.money(total.amount_pence)} in the round")
 
 
 @claims_cli.command("export")

@@ -14,6 +14,7 @@ from app.claims import rounds
 from app.claims.models import Claim, ClaimRound, ClaimStatus
 from app.claims.services import totals
 from app.common.spreadsheet import escape_cell
+from app.common.text import plural
 from app.extensions import db
 
 COLUMNS = ("family_reference", "rule_set", "claim_type", "amount_gbp", "closure_date", "sustainment_end",
@@ -53,7 +54,8 @@ def frame(claim_round: ClaimRound) -> pd.DataFrame:
               r["closure_date"].isoformat() if r["closure_date"] else "",
               r["sustainment_end"].isoformat() if r["sustainment_end"] else "",
               r["prepared_by"], r["approved_by"], r["sample_result"]] for r in data]
-    table.append([f"TOTAL {total.count} claims", "", "", rounds.pounds(total.amount_pence), "", "", "", "", ""])
+    table.append([f"TOTAL {plural(total.count, 'claim')}", "", "", rounds.pounds(total.amount_pence),
+                  "", "", "", "", ""])
     return pd.DataFrame(table, columns=list(COLUMNS), dtype=object).map(escape_cell)
 
 

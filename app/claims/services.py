@@ -32,6 +32,7 @@ from app.claims.models import (
     RoundStatus,
     SampleResult,
 )
+from app.common.text import plural
 from app.common.time import today_london, utcnow
 from app.extensions import db
 from app.outcomes.dates import may_build_round, month_end, month_start
@@ -190,7 +191,7 @@ def build_round(month: date, *, actor=None, today: date | None = None,
     audit.record("ClaimRoundBuilt", actor=actor if hasattr(actor, "id") else None, object_type="claim_round",
                  object_id=claim_round.id, month=claim_round.code, considered=len(rows), added=added)
     if progress:
-        progress(len(rows), len(rows), f"{added} claims added")
+        progress(len(rows), len(rows), f"{plural(added, 'claim')} added")
     return BuildResult(claim_round, len(rows), added)
 
 

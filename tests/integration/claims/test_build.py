@@ -108,9 +108,9 @@ def test_cli_run_is_idempotent(app, eligible_everywhere, lead, factory, monkeypa
     runner = app.test_cli_runner()
     first = runner.invoke(args=["claims", "run", "--round", "2026-05", "--as", finance.email])
     assert first.exit_code == 0, first.output
-    assert "1 claims added" in first.output
+    assert "1 claim added" in first.output and "claims added" not in first.output
     second = runner.invoke(args=["claims", "run", "--round", "2026-05", "--as", finance.email])
-    assert "0 claims added" in second.output and "1 claims," in second.output
+    assert "0 claims added" in second.output and "1 claim," in second.output
     bad = runner.invoke(args=["claims", "run", "--round", "2026-13"])
     assert bad.exit_code != 0 and "like 2026-05" in bad.output
     assert db.session.scalar(select(ClaimRound).where(ClaimRound.month == MAY_2026)) is not None
@@ -126,10 +126,20 @@ def test_build_job_runs_the_build_once_per_day(eligible_everywhere, lead, factor
     assert job.dedupe_key == "claims:round:2026-05:2026-05-30"
     assert claim_jobs.request_build(MAY_2026, finance, date(2026, 5, 30)).id == job.id
     steps = []
-    result = claim_jobs.run_build_job(job, lambda done, total, message: steps.append((done, total)))
+    result = claim_jobs.run_build_job(job, lambda done, total, message: steps.append((done, total, message)))
     assert result == {"round": "2026-05", "added": 1, "considered": 1} and steps
+    assert steps[-1] == (1, 1, "1 claim added")  # the progress page's last word
     round_ = db.session.scalar(select(ClaimRound).where(ClaimRound.month == MAY_2026))
     assert round_.prepared_by_user_id == finance.id
+
+
+def test_a_round_of_one_claim_totals_one_claim(eligible_everywhere, lead, factory):
+    from app.claims import exports
+
+    make_family(lead, date(2025, 3, 14))
+    built = services.build_round(MAY_2026, actor=factory.user("finance_officer"), today=date(2026, 5, 30))
+    footer = exports.export_round(built.round, "csv").decode("utf-8-sig").splitlines()[-1]
+    assert footer.startswith("TOTAL 1 claim,")
 
 
 def test_cli_export_writes_and_audits(app, eligible_everywhere, lead, factory, tmp_path):

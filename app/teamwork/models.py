@@ -96,7 +96,8 @@ class MeetingAction(IdMixin, TimestampMixin, db.Model):
 
 class MessageThread(IdMixin, TimestampMixin, db.Model):
     """A discussion among the team. Its subject is content too: it carries the category and the
-    extra-sensitive mark of the message that opened it, and is withheld where that message is."""
+    extra-sensitive mark of the message that opened it, and is decided on that message's people
+    (`queries.opening_people`), so it is withheld where that message is."""
 
     __tablename__ = "message_threads"
 

@@ -15,6 +15,7 @@ from app.teamwork.models import (
     MeetingAttendee,
     Message,
     MessageThread,
+    message_people,
 )
 
 PER_PAGE = 20
@@ -55,6 +56,24 @@ def threads_page(family: Family, *, page=1):
         select(Message.thread_id, func.count(Message.id)).where(Message.thread_id.in_(ids))
         .group_by(Message.thread_id)).all()) if ids else {}
     return threads, counts
+
+
+def opening_people(thread_ids) -> dict[int, list[int]]:
+    """thread id -> the people its opening message names (none: the whole family), in one query. A subject
+    was written with that message, so the policy decides it on that message's people."""
+    if not thread_ids:
+        return {}
+    opening = (select(func.min(Message.id).label("message_id")).where(Message.thread_id.in_(list(thread_ids)))
+               .group_by(Message.thread_id).subquery())
+    rows = db.session.execute(
+        select(Message.thread_id, message_people.c.person_id)
+        .join(opening, opening.c.message_id == Message.id)
+        .join(message_people, message_people.c.message_id == Message.id)
+        .order_by(Message.thread_id, message_people.c.person_id)).all()
+    people: dict[int, list[int]] = {}
+    for thread_id, person_id in rows:
+        people.setdefault(thread_id, []).append(person_id)
+    return people
 
 
 def thread_messages_page(thread: MessageThread, *, page: int | None = None):

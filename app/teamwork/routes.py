@@ -69,9 +69,9 @@ def _form_page(family, form, *, title, fields, back, tab, upload=False, hint=Non
                    upload=upload, hint=hint)
 
 
-def decide(record, action=Action.VIEW_CONTENT):
+def decide(record, action=Action.VIEW_CONTENT, *, person_ids=None):
     """The policy's answer for one teamwork record (its agency, category and people) for the current user."""
-    return content_decision(viewer(), facts_of(g.family_ties, record), action=action)
+    return content_decision(viewer(), facts_of(g.family_ties, record, person_ids=person_ids), action=action)
 
 
 def withheld(what, record, decision):
@@ -130,9 +130,22 @@ def mark_notifications_read():
 @family_access()
 def messages(family):
     page, counts = queries.threads_page(family, page=_page_number())
-    threads = [(thread, counts.get(thread.id, 0), decide(thread)) for thread in page.items]
+    people = queries.opening_people([thread.id for thread in page.items])
+    threads = [(thread, counts.get(thread.id, 0), decide(thread, person_ids=people.get(thread.id, [])))
+               for thread in page.items]
     return _render("teamwork/messages.html", family, "messages", page_title=f"Messages \u2013 {family.reference}",
                    threads=threads, page=page, withheld=withheld)
+
+
+def _flash_sent(message, form):
+    """Sent; and the writer learns whom they asked to tell but who was not told (the policy withholds the
+    message from them), so they can share it another way or ask for a basis."""
+    flash("Message sent", "success")
+    untold = services.untold_mentions(message, form.mention_user_ids.data)
+    if untold:
+        names = ", ".join(user.name for user in untold)
+        flash(f"Not told: {names}. They may not read this message (its agency, category, the people it concerns "
+              "or its extra-sensitive mark), so no notification was sent.")
 
 
 def _message_form(form_class, family):
@@ -160,7 +173,7 @@ def new_thread(family):
             show_errors(form, refusal)
         else:
             case_services.use_form_token(form.form_token.data, current_user, message)
-            flash("Message sent", "success")
+            _flash_sent(message, form)
             return redirect(url_for(".thread", family_id=family.id, thread_id=message.thread_id))
     return _form_page(family, form, title="Start a discussion", tab="messages",
                       fields=["subject", "body", "person_ids", "category", "mention_user_ids", "extra_sensitive"],
@@ -190,11 +203,11 @@ def thread(family, thread_id):
                 show_errors(form, refusal)
             else:
                 case_services.use_form_token(form.form_token.data, current_user, message)
-                flash("Message sent", "success")
+                _flash_sent(message, form)
                 return redirect(url_for(".thread", family_id=family.id, thread_id=record.id))
     page = queries.thread_messages_page(record, page=request.args.get("page", type=int))
     rows = [(m, decide(m)) for m in page.items]
-    subject_decision = decide(record)
+    subject_decision = decide(record, person_ids=queries.opening_people([record.id]).get(record.id, []))
     return _render("teamwork/thread.html", family, "messages",
                    page_title="Discussion" if not subject_decision else record.subject, thread=record,
                    subject_decision=subject_decision, rows=rows, page=page, form=form, withheld=withheld)

@@ -116,7 +116,31 @@ def scenario(app, factory):
     s.markers["MARKER-ASSESSMENT"] = everyone_close | council_staff
     db.session.commit()
     _plant_extra_sensitive_and_documents(s, today)
+    _plant_messages(s)
     return s
+
+
+def _plant_messages(s):
+    """Two police discussions about the child, each telling the lead practitioner: one opened with intelligence
+    (extra-sensitive, so its subject is too), and one shared under the safeguarding basis whose reply is
+    extra-sensitive (the discussion shows, that message does not)."""
+    from app.teamwork import services as teamwork
+
+    family, police, kw, child = s.family, s.users["police"], s.users["key_worker"], s.people["child"]
+    named = {"police", "police_lead", "key_worker"}
+    about = {"category": "crime", "person_ids": [child.id], "mention_user_ids": [kw.id], "actor": police}
+    secret = teamwork.start_thread(family, subject="MARKERSUBJECTSECRET informant", extra_sensitive=True,
+                                   body="MARKERMESSAGESECRET the informant named an associate", **about)
+    shared = teamwork.start_thread(family, subject="MARKERSUBJECTSHARED joint visits",
+                                   body="MARKERMESSAGESHARED visit on Tuesday", **about)
+    teamwork.reply(shared.thread, body="MARKERREPLYSECRET a neighbour's statement", extra_sensitive=True, **about)
+    db.session.commit()
+    s.ids["threads"] = [secret.thread_id, shared.thread_id]
+    for marker in ("MARKERSUBJECTSECRET", "MARKERMESSAGESECRET", "MARKERREPLYSECRET"):
+        s.markers[marker] = set(named)
+        s.extra_sensitive.add(marker)
+    for marker in ("MARKERSUBJECTSHARED", "MARKERMESSAGESHARED"):
+        s.markers[marker] = named | {"manager"}
 
 
 def _plant_extra_sensitive_and_documents(s, today):

@@ -1,6 +1,6 @@
 """The leak matrix: every role, every family page (every GET route of the record with a family_id,
-nested ones filled in), search and timeline; each planted marker appears exactly where the sharing
-rule allows and nowhere else."""
+nested ones filled in), search, timeline, notifications and "My tasks"; each planted marker appears
+exactly where the sharing rule allows and nowhere else."""
 import itertools
 import re
 
@@ -15,7 +15,8 @@ SKIP = re.compile(r"\.pdf$|/download|/versions/|/document$")  # binary bodies: c
 def _urls(app, scenario):
     ids = {"family_id": [scenario.family.id], "person_id": [scenario.people["mum"].id],
            "intervention_id": [scenario.ids["intervention"], scenario.ids["MARKERVISITSECRET"]],
-           "meeting_id": scenario.ids["meetings"], "document_id": scenario.ids["documents"]}
+           "meeting_id": scenario.ids["meetings"], "document_id": scenario.ids["documents"],
+           "thread_id": scenario.ids["threads"]}
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or "family_id" not in rule.arguments or rule.endpoint.startswith("api"):
@@ -43,8 +44,10 @@ def test_markers_appear_exactly_where_the_rule_allows(app, scenario, who):
     urls = _urls(app, scenario)
     assert any(u.endswith("/timeline") for u in urls) and any("/interventions/" in u for u in urls)
     assert any("/meetings/" in u for u in urls) and any("/documents/" in u for u in urls)
+    assert {f"/families/{scenario.family.id}/messages/{t}" for t in scenario.ids["threads"]} <= set(urls)
     client = signed_in_client(app, scenario.users[who])
-    urls += [f"/families/search?q={scenario.family.reference}", "/families/search?q=Quill", "/families/"]
+    urls += [f"/families/search?q={scenario.family.reference}", "/families/search?q=Quill", "/families/",
+             "/notifications", "/tasks"]
     bodies = _bodies(client, urls)
     for marker, allowed in scenario.markers.items():
         seen_in = [url for url, body in bodies.items() if marker in body]

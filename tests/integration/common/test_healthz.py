@@ -21,6 +21,42 @@ def test_healthz_reports_503_when_the_database_cannot_be_reached(tmp_path):
     assert response.get_json()["database"] == "unreachable"
 
 
+REDIS_UP, REDIS_DOWN = "redis://127.0.0.1:6379", "redis://127.0.0.1:1"  # nothing listens on port 1
+
+
+def _redis_or_skip():
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS_UP, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"Redis at {REDIS_UP} cannot be reached")
+
+
+# The probe reads the store the configuration names (as the limiter does), so these tests set the URI on the
+# session's app rather than create another app: a second app would re-point the shared limiter's storage.
+def test_healthz_reports_redis_when_the_limiter_keeps_its_counters_there(app, client, monkeypatch):
+    _redis_or_skip()
+    monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", REDIS_UP)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+def test_healthz_reports_503_when_redis_cannot_be_reached(app, client, monkeypatch, caplog):
+    monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", REDIS_DOWN)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    # Up or down only: no address, port or error text for an unauthenticated caller.
+    assert response.get_json() == {"status": "unavailable", "database": "ok", "redis": "unreachable"}
+    assert "127.0.0.1" not in response.get_data(as_text=True)
+    assert any("rate limit store" in r.getMessage() for r in caplog.records)
+
+
+def test_healthz_leaves_redis_out_when_the_limiter_does_not_use_it(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", "memory://")
+    assert "redis" not in client.get("/healthz").get_json()
+
+
 def test_error_pages_use_the_service_layout(client):
     response = client.get("/no-such-page")
     body = response.get_data(as_text=True)

@@ -130,6 +130,7 @@ def test_an_intervention_goes_through_the_case_service(client, partner, casework
     ({"summary": "x" * 5001}, "summary"),
     ({"people": ["9999999999"]}, "people.0"),
     ({"agency_id": 1}, "agency_id"),
+    ({"extra_sensitive": "yes"}, "extra_sensitive"),
 ])
 def test_a_refused_intervention_names_its_field(client, partner, casework, change, field):
     response = client.post(_url(casework, "/interventions"), json=_intervention_body(**change),
@@ -137,6 +138,35 @@ def test_a_refused_intervention_names_its_field(client, partner, casework, chang
     assert response.status_code == 422, response.get_json()
     assert field in response.get_json()["errors"]
     assert db.session.scalar(select(Intervention.id)) is None
+
+
+def test_an_extra_sensitive_intervention_reaches_only_its_own_agency(client, factory, partner, casework):
+    marked = client.post(_url(casework, "/interventions"), headers=partner.headers,
+                         json=_intervention_body(summary="MARKERAPISECRET informant", extra_sensitive=True))
+    plain = client.post(_url(casework, "/interventions"), json=_intervention_body(), headers=partner.headers)
+    assert marked.status_code == plain.status_code == 201, marked.get_json()
+    assert db.session.get(Intervention, marked.get_json()["id"]).extra_sensitive is True
+    assert db.session.get(Intervention, plain.get_json()["id"]).extra_sensitive is False  # left out: not marked
+    own = {i["id"]: i for i in client.get(_url(casework), headers=partner.headers).get_json()["interventions"]}
+    assert own[marked.get_json()["id"]]["extra_sensitive"] is True
+    assert own[marked.get_json()["id"]]["summary"] == "MARKERAPISECRET informant"
+    assert own[plain.get_json()["id"]]["extra_sensitive"] is False
+    health = make_partner(factory, "health")
+    case_services.add_team_member(casework.family, role_description="Health visitor", agency=health.agency,
+                                  joined_on=today_london() - timedelta(days=1))
+    db.session.commit()
+    answer = client.get(_url(casework), headers=health.headers)
+    assert answer.status_code == 200 and "MARKERAPISECRET" not in answer.get_data(as_text=True)
+    theirs = {i["id"]: i for i in answer.get_json()["interventions"]}[marked.get_json()["id"]]
+    assert theirs["withheld"] is True and "extra-sensitive" in theirs["reason"] and "extra_sensitive" not in theirs
+
+
+def test_the_document_describes_the_extra_sensitive_mark(client):
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    field = schemas["InterventionIn"]["properties"]["extra_sensitive"]
+    assert field["type"] == "boolean" and "never put in a printed document" in field["description"]
+    assert "extra_sensitive" not in schemas["InterventionIn"].get("required", [])
+    assert {"extra_sensitive"} <= set(schemas["InterventionOut"]["properties"]) & set(schemas["NoteOut"]["properties"])
 
 
 def test_an_intervention_s_idempotency_key(client, partner, casework):

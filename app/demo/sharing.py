@@ -24,6 +24,7 @@ from app.sharing.models import (
     SharingBasisPerson,
     SharingRequest,
 )
+from app.teamwork.models import Message, MessageThread
 
 K = AgencyKind
 # What each kind of agency may pass to the council's early help team, and back (case notes).
@@ -124,6 +125,18 @@ def seed_sharing(ctx) -> None:
                             body="Intelligence (graded, not for onward sharing): an associate of the household is "
                                  "known to carry a weapon. Visit in pairs.",
                             recorded_by_id=police.id, extra_sensitive=True, people=children[:1]))
+    # And a discussion the police opened about it, marked the same way (its subject too).
+    posted = datetime.combine(today - timedelta(days=9), time(10), UTC)
+    thread = MessageThread(family_id=target.id, subject="Visiting safely: intelligence received",
+                           holding_agency_id=police_agency.id, category="crime", extra_sensitive=True,
+                           started_by_id=police.id, created_at_utc=posted, last_message_at_utc=posted)
+    db.session.add(thread)
+    db.session.flush()
+    db.session.add(Message(thread_id=thread.id, family_id=target.id, author_id=police.id,
+                           holding_agency_id=police_agency.id, category="crime", extra_sensitive=True,
+                           body="A neighbour's statement (not for onward sharing) places the associate at the "
+                                "address most evenings. Please book daytime visits and visit in pairs.",
+                           people=children[:1], created_at_utc=posted))
     shared = SharingRequest(family_id=target.id, requested_by_id=kw.id, requesting_agency_id=council.id,
                             holding_agency_id=police_agency.id, category="domestic_abuse",
                             person_ids=",".join(str(p.id) for p in children[:1]), why="Planning the safety plan",

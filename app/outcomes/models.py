@@ -84,7 +84,8 @@ class NeedJudgement(db.Model):
     need_id: Mapped[int] = mapped_column(sa.ForeignKey("needs.id", ondelete="CASCADE"), primary_key=True)
     family_id: Mapped[int] = mapped_column(sa.ForeignKey("families.id"), index=True)
     state: Mapped[NeedState] = mapped_column(enum_column_type(NeedState, "need_state"))
-    resolved_on: Mapped[date | None]
+    # Indexed: the dashboard counts needs resolved in a period, which must not read every judgement.
+    resolved_on: Mapped[date | None] = mapped_column(index=True)
     recurred_on: Mapped[date | None]
     evidence_count: Mapped[int] = mapped_column(default=0, server_default="0")
     refreshed_at_utc: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))

@@ -157,6 +157,12 @@ def _is_child(row, on) -> bool:
     return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day)) < ADULT_AGE
 
 
+def _decide_on_family(user, ties: FamilyTies, action: Action, purpose: Purpose) -> policy.Decision:
+    # The family itself, as a record of the viewer's own agency: OPEN_FAMILY, WORK_ON_FAMILY, ALLOCATE and
+    # WRITE_HANDOVER are decided on the viewer's ties alone.
+    return policy.decide(Viewer.of(user), action, policy.RecordFacts(ties, user.agency_id, "case_note"), purpose)
+
+
 def load_family(user, family_id: int, action: Action = Action.OPEN_FAMILY,
                 purpose: Purpose = Purpose.CASE_COORDINATION):
     """The family, with the policy's decision, or 404 (audited) when the user may not open it."""
@@ -164,9 +170,7 @@ def load_family(user, family_id: int, action: Action = Action.OPEN_FAMILY,
     if family is None:
         abort(404)
     ties = family_ties(family)
-    # The family itself, as a record of the viewer's own agency: OPEN_FAMILY, WORK_ON_FAMILY and
-    # WRITE_HANDOVER are decided on the viewer's ties alone.
-    decision = policy.decide(Viewer.of(user), action, policy.RecordFacts(ties, user.agency_id, "case_note"), purpose)
+    decision = _decide_on_family(user, ties, action, purpose)
     if not decision:
         audit.record_refusal("FamilyAccessRefused", object_type="family", object_id=family.id, family_id=family.id,
                              purpose=purpose.value, reason=decision.reason, action_requested=action.value)
@@ -186,7 +190,7 @@ def family_access(action: Action = Action.OPEN_FAMILY, purpose: Purpose = Purpos
         @wraps(view)
         def wrapped(*args, family_id, **kwargs):
             family, ties, decision = load_family(current_user, family_id, action, purpose)
-            g.family_ties, g.family_decision = ties, decision
+            g.family_ties, g.family_decision, g.family_purpose = ties, decision, purpose
             audit.record("FamilyViewed" if request.method == "GET" else "FamilyRecordRequested",
                          object_type="family", object_id=family.id, family_id=family.id, purpose=purpose.value,
                          basis=decision.tie.value if decision.tie else None, endpoint=request.endpoint)
@@ -195,6 +199,13 @@ def family_access(action: Action = Action.OPEN_FAMILY, purpose: Purpose = Purpos
         return object_access(f"family: {action.value} for {purpose.value}")(wrapped)
 
     return decorator
+
+
+def family_allows(action: Action) -> bool:
+    """May the current user do `action` to the family the route loaded (`family_access`)? Pages offer an
+    action only when the policy allows it, so nobody meets a button that answers 403 (a programme manager
+    under an emergency grant reads, but does not work on the family)."""
+    return bool(_decide_on_family(current_user, g.family_ties, action, g.family_purpose))
 
 
 def get_child_or_404(model, object_id: int, family: Family):

@@ -14,7 +14,7 @@ from app import audit
 from app.auth.access import object_access, roles_required
 from app.auth.models import Agency, Role, User
 from app.cases import forms, lifecycle, queries, safe_addresses, services
-from app.cases.access import family_access, get_child_or_404, viewer
+from app.cases.access import family_access, family_allows, get_child_or_404, viewer
 from app.cases.form_flow import already_sent, fresh_token, show_errors
 from app.cases.models import (
     ClosureReason,
@@ -37,7 +37,7 @@ from app.extensions import db
 from app.framework.categories import DataCategory
 from app.framework.models import Descriptor, HeadlineOutcome
 from app.framework.services import version_in_force
-from app.sharing.policy import Action, Tie
+from app.sharing.policy import Action
 
 bp = Blueprint("cases", __name__, url_prefix="/families", template_folder="templates")
 
@@ -65,11 +65,12 @@ def _page_number():
 
 def _render(template, family, tab, **context):
     return render_template(template, family=family, tabs=tabs_for(family, tab), tab=tab, may_work=_may_work(),
+                           may_allocate=family_allows(Action.ALLOCATE),
                            addresses=safe_addresses.shield_for(current_user, family), **context)
 
 
 def _may_work():
-    return g.family_decision.tie not in (None, Tie.PROGRAMME_MANAGER)
+    return family_allows(Action.WORK_ON_FAMILY)
 
 
 def _form_page(family, form, *, title, fields, back, tab, hint=None, drafts=False, danger=False):
@@ -350,23 +351,30 @@ def team(family):
 
 
 @bp.route("/<int:family_id>/lead", methods=["GET", "POST"])
-@family_access(Action.WORK_ON_FAMILY)
+@family_access(Action.ALLOCATE)
 def change_lead(family):
+    """Allocate the family's lead practitioner (key worker), or change them: programme managers allocate
+    (a referred family has no one else around it); whoever works on the family may hand it on."""
+    allocating = family.lead_practitioner_id is None
     form = forms.LeadForm()
     workers = db.session.scalars(select(User).where(User.active.is_(True), User.role.in_(CASEWORKERS))
                                  .order_by(User.name, User.id)).all()
     form.lead_practitioner_id.choices = _worker_choices("Select a person", workers)
     if form.validate_on_submit():
+        lead = db.session.get(User, form.lead_practitioner_id.data)
         try:
-            services.set_lead_practitioner(family, db.session.get(User, form.lead_practitioner_id.data),
-                                           actor=current_user)
+            services.set_lead_practitioner(family, lead, actor=current_user)
         except services.CaseValidationError as refusal:
             show_errors(form, refusal)
         else:
-            flash("Lead practitioner changed", "success")
-            return redirect(url_for(".team", family_id=family.id))
-    return _form_page(family, form, title="Change the lead practitioner", tab="team",
-                      fields=["lead_practitioner_id"], back=url_for(".team", family_id=family.id))
+            flash(f"{lead.name} is now the lead practitioner: they have been told", "success")
+            return redirect(url_for(".summary", family_id=family.id))
+    return _form_page(family, form, title="Allocate a lead practitioner" if allocating
+                      else "Change the lead practitioner", tab="team", fields=["lead_practitioner_id"],
+                      back=url_for(".summary", family_id=family.id),
+                      hint="The lead practitioner (key worker) coordinates the team around the family. They are "
+                           "told by a notification." + ("" if allocating else " The current lead practitioner is "
+                                                        "asked to write a handover note."))
 
 
 @bp.route("/<int:family_id>/team/new", methods=["GET", "POST"])
@@ -449,7 +457,7 @@ def new_need(family):
     form.person_ids.choices = _people_choices(family)
     if request.method == "GET":
         form.identified_on.data = today_london()
-        form.at_attachment.data = family.status in (FamilyStatus.REFERRED, FamilyStatus.ATTACHED)
+        form.at_attachment.data = services.identified_at_attachment(family)
     if already_sent(form):
         flash("That need was already added", "success")
         return redirect(url_for(".needs", family_id=family.id))

@@ -399,6 +399,12 @@ class InvalidRecord(CaseValidationError):
     pass
 
 
+def identified_at_attachment(family: Family) -> bool:
+    """Whether a need recorded now counts as identified at attachment (the eligibility rule counts those):
+    while the family is referred or just attached, yes; once the assessment has started it emerged later."""
+    return family.status in (FamilyStatus.REFERRED, FamilyStatus.ATTACHED)
+
+
 def add_need(family: Family, *, descriptor, identified_on: date, source_agency=None, person_ids=(),
              at_attachment=False, actor) -> Need:
     """A need under a framework descriptor; it carries the data category of its headline."""

@@ -3,7 +3,7 @@ app.sharing.services, redirect; otherwise re-render with the errors and what was
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -12,14 +12,14 @@ from app.audit.models import AuditEvent
 from app.auth.access import object_access, require_recent_mfa, roles_required
 from app.auth.models import Agency, Role, User
 from app.cases import services as case_services
-from app.cases.access import family_access, get_child_or_404, load_family
+from app.cases.access import family_access, family_allows, get_child_or_404, load_family
 from app.cases.form_flow import already_sent, fresh_token, show_errors
 from app.cases.models import Family, Person
 from app.cases.names import normalise_name
 from app.cases.queries import family_people
 from app.cases.tabs import register_tab, tabs_for
 from app.common.navigation import register_nav
-from app.common.time import today_london, utcnow
+from app.common.time import london_time, today_london, utcnow
 from app.common.uploads import UploadRefused, delete_stored_file, store_upload
 from app.consent import forms
 from app.extensions import db
@@ -35,7 +35,7 @@ from app.sharing.models import (
     SharingBasis,
     SharingRequest,
 )
-from app.sharing.policy import Action, Purpose, Tie
+from app.sharing.policy import Action, Purpose
 
 bp = Blueprint("consent", __name__, template_folder="templates")
 
@@ -72,7 +72,10 @@ def _break_glass_banner():
                                        BreakGlassGrant.expires_at_utc > utcnow(),
                                        BreakGlassGrant.ended_at_utc.is_(None))
                                 .order_by(BreakGlassGrant.expires_at_utc)).all()
-    return {"break_glass_banner": grants} if grants else {}
+    # Shown in London time, like every time a person reads in Hearth.
+    banner = [{"family_id": grant.family_id, "reference": grant.reference, "until": london_time(grant.expires_at_utc)}
+              for grant in grants]
+    return {"break_glass_banner": banner} if banner else {}
 
 
 def _agencies():
@@ -104,7 +107,7 @@ def family(family):
                                    .order_by(SharingRequest.created_at_utc.desc(), SharingRequest.id.desc())).all()
     names = {p.id: p.full_name for p in family_people(family)}
     agencies = {a.id: a.name for a in _agencies()}
-    may_work = g.family_decision.tie not in (None, Tie.PROGRAMME_MANAGER, Tie.BREAK_GLASS)
+    may_work = family_allows(Action.WORK_ON_FAMILY)
     return render_template("consent/family.html", family=family, tabs=tabs_for(family, "consent"), tab="consent",
                            consents=consents, bases=bases, requests=requests_, names=names, agencies=agencies,
                            today=today, may_work=may_work, may_safeguard=current_user.role.value in (

@@ -14,7 +14,7 @@ from app.auth.access import roles_required
 from app.auth.models import Agency, Role
 from app.cases import safe_addresses
 from app.cases import services as case_services
-from app.cases.access import family_access, get_child_or_404, viewer
+from app.cases.access import family_access, family_allows, get_child_or_404, viewer
 from app.cases.form_flow import show_errors
 from app.cases.forms import choices
 from app.cases.models import Need
@@ -29,7 +29,7 @@ from app.framework.services import version_in_force
 from app.outcomes import forms, importer, queries, services
 from app.outcomes.models import Evidence, EvidenceImportBatch, EvidenceImportRow, ImportRowStatus
 from app.outcomes.timeline import value_text
-from app.sharing.policy import Action, Purpose, Tie
+from app.sharing.policy import Action, Purpose
 
 bp = Blueprint("outcomes", __name__, template_folder="templates")
 
@@ -55,7 +55,7 @@ def _page():
 
 
 def _may_work():
-    return g.family_decision.tie not in (None, Tie.PROGRAMME_MANAGER)
+    return family_allows(Action.WORK_ON_FAMILY)
 
 
 def _render(template, family, **context):

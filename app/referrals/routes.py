@@ -363,6 +363,15 @@ def _already(referral):
     return redirect(url_for(".triage", referral_id=referral.id))
 
 
+def _after_acceptance(family):
+    """The triage outcome: a family no one leads yet goes on to allocating its key worker, which is the
+    accepting manager's next job (domain.md: attached with a lead practitioner named); otherwise back to the
+    queue."""
+    if family.lead_practitioner_id is None:
+        return redirect(url_for("cases.change_lead", family_id=family.id))
+    return redirect(url_for(".queue"))
+
+
 @bp.route("/<int:referral_id>/triage")
 @roles_required(*MANAGERS)
 def triage(referral_id):
@@ -380,7 +389,7 @@ def accept_new(referral_id):
     except services.ReferralAlreadyTriaged:
         return _already(referral)
     flash(f"Referral {referral.reference} accepted: family {family.reference} created", "success")
-    return redirect(url_for(".queue"))
+    return _after_acceptance(family)
 
 
 @bp.route("/<int:referral_id>/accept/<int:family_id>", methods=["GET", "POST"])
@@ -415,7 +424,7 @@ def accept(referral_id, family_id):
             error = str(exc)
         else:
             flash(f"Referral {referral.reference} accepted into family {family.reference}", "success")
-            return redirect(url_for(".queue"))
+            return _after_acceptance(family)
     audit.record("FamilyViewed", object_type="family", object_id=family.id, family_id=family.id,
                  purpose="triage", basis="programme_manager", endpoint=request.endpoint)
     return render_template("referrals/accept.html", referral=referral, family=family, members=members,

@@ -5,15 +5,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app import audit
 from app.cases import identifiers
 from app.cases import services as case_services
-from app.cases.models import Family, Person
+from app.cases.models import Family, Need, Person
 from app.common.notifications import notify_audience
 from app.common.time import today_london, utcnow
 from app.extensions import db
 from app.framework import queries as framework_queries
+from app.framework.models import Descriptor
 from app.framework.services import version_in_force
 from app.referrals.models import (
     REASON_TEXT_MAX,
@@ -281,6 +283,28 @@ def _person_fields(entry: ReferralPerson) -> dict:
     return {name: getattr(entry, name) for name in _REFERRAL_PERSON_FIELDS}
 
 
+def identify_needs(referral: Referral, family: Family, *, actor) -> list[Need]:
+    """The referral's reasons become the family's identified needs: a reason is a descriptor of need, and a
+    family is attached with its needs identified (domain.md, the lifecycle). A need the family already has
+    under the same headline and descriptor is not added again, so accepting a second referral about the
+    family adds only what is new. Reasons whose descriptor has since been retired are left for the key
+    worker to record by hand."""
+    wanted = {(r.headline_code, r.descriptor_code) for r in referral.reasons}
+    if not wanted:
+        return []
+    held = set(db.session.execute(
+        select(Need.headline_code, Descriptor.code).join(Descriptor, Need.descriptor_id == Descriptor.id)
+        .where(Need.family_id == family.id)).all())
+    descriptors = db.session.scalars(
+        select(Descriptor).where(Descriptor.version_id == referral.framework_version_id,
+                                 Descriptor.code.in_([code for _, code in wanted]), Descriptor.active.is_(True))
+        .options(joinedload(Descriptor.headline)).order_by(Descriptor.id)).all()
+    at_attachment = case_services.identified_at_attachment(family)
+    return [case_services.add_need(family, descriptor=d, identified_on=referral.received_on,
+                                   source_agency=referral.referring_agency, at_attachment=at_attachment, actor=actor)
+            for d in descriptors if (d.headline.code, d.code) in wanted and (d.headline.code, d.code) not in held]
+
+
 def accept_into_new_family(referral: Referral, *, actor) -> Family:
     """Accept: a new family (status "referred" until a key worker attaches it) with the referred people."""
     _lock(referral)
@@ -292,8 +316,9 @@ def accept_into_new_family(referral: Referral, *, actor) -> Family:
     _triaged(referral, actor, ReferralStatus.ACCEPTED)
     referral.family_id = family.id
     db.session.flush()
+    needs = identify_needs(referral, family, actor=actor)
     audit.record("ReferralAccepted", actor=actor, object_type="referral", object_id=referral.id,
-                 family_id=family.id, new_family=True)
+                 family_id=family.id, new_family=True, needs_identified=len(needs))
     return family
 
 
@@ -317,8 +342,9 @@ def accept_into_family(referral: Referral, family: Family, links: dict[int, int 
     _triaged(referral, actor, ReferralStatus.ACCEPTED)
     referral.family_id = family.id
     db.session.flush()
+    needs = identify_needs(referral, family, actor=actor)
     audit.record("ReferralAccepted", actor=actor, object_type="referral", object_id=referral.id,
-                 family_id=family.id, new_family=False, matched_people=len(chosen))
+                 family_id=family.id, new_family=False, matched_people=len(chosen), needs_identified=len(needs))
     return family
 
 

@@ -13,13 +13,16 @@ from sqlalchemy.orm import aliased
 from app import audit
 from app.auth.models import User
 from app.cases import services as case_services
+from app.cases.access import family_ties
 from app.cases.models import OPEN_GOAL_STATUSES, Family, LeadAssignment, Person, PlanGoal, TeamMember
 from app.cases.services import CaseValidationError
+from app.cases.visibility import facts_of
 from app.common.notifications import notify
-from app.common.time import today_london, utcnow
+from app.common.time import london_time, today_london, utcnow
 from app.common.uploads import UploadRefused, store_upload
 from app.extensions import db
 from app.framework.categories import DataCategory
+from app.sharing import policy
 from app.teamwork.models import (
     Document,
     DocumentVersion,
@@ -124,23 +127,54 @@ def _message_fields(family, errors, *, body, category, person_ids, mention_user_
     return body, category, people, mentions
 
 
+def readers_among(message: Message, family: Family, user_ids) -> list[int]:
+    """The users, of `user_ids`, whom the sharing policy lets read `message` (its agency, category, people and
+    mark): only they are told of it, so nobody follows a notification to a message withheld from them."""
+    wanted = set(user_ids)
+    if not wanted:
+        return []
+    facts = facts_of(family_ties(family), message)
+    users = db.session.scalars(select(User).where(User.id.in_(wanted), User.active.is_(True))).all()
+    return sorted(user.id for user in users if policy.decide(policy.Viewer.of(user), policy.Action.VIEW_CONTENT,
+                                                             facts, policy.Purpose.CASE_COORDINATION))
+
+
+def mention_text(message: Message, family: Family, author) -> str:
+    """Who mentioned you, in which of the family's discussions (numbered in the order they were started) and
+    when (London time), so mentions in different discussions never read alike. References, numbers and staff
+    names only: a subject is content, and notification texts hold none."""
+    number = db.session.scalar(select(sa.func.count(MessageThread.id)).where(
+        MessageThread.family_id == family.id, MessageThread.id <= message.thread_id))
+    when = london_time(message.created_at_utc or utcnow())
+    return (f"{author.name} mentioned you in discussion {number} about family {family.reference} "
+            f"({when.strftime('%-d %B %Y at %H:%M')})")
+
+
+def untold_mentions(message: Message, mention_user_ids) -> list[User]:
+    """The people the writer asked to tell who were not told, because they may not read the message."""
+    told = set(db.session.scalars(select(MessageMention.user_id).where(MessageMention.message_id == message.id)))
+    wanted = {int(i) for i in mention_user_ids or ()} - told - {message.author_id}
+    if not wanted:
+        return []
+    return list(db.session.scalars(select(User).where(User.id.in_(wanted)).order_by(User.name, User.id)))
+
+
 def _post(thread, family, *, body, category, people, mentions, extra_sensitive, actor) -> Message:
     message = Message(thread=thread, family_id=family.id, author_id=actor.id, holding_agency_id=actor.agency_id,
                       category=category, body=body, people=people, extra_sensitive=bool(extra_sensitive))
     db.session.add(message)
     db.session.flush()
     thread.last_message_at_utc = message.created_at_utc or utcnow()
-    for user_id in mentions:
-        if user_id == actor.id:
-            continue
+    told = readers_among(message, family, set(mentions) - {actor.id})
+    for user_id in told:
         db.session.add(MessageMention(message_id=message.id, user_id=user_id))
-        notify(user_id, "mentioned", ("message", message.id),
-               f"You were mentioned in a message about family {family.reference}",
+        notify(user_id, "mentioned", ("message", message.id), mention_text(message, family, actor),
                dedupe_key=f"mentioned:{message.id}", url=family_path(family.id, "messages", thread.id),
                family_id=family.id)
     db.session.flush()
     audit.record("MessagePosted", actor=actor, object_type="message", object_id=message.id, family_id=family.id,
-                 thread_id=thread.id, category=category.value, mentions=len(mentions),
+                 thread_id=thread.id, category=category.value, mentions=len(told),
+                 mentions_not_told=len(set(mentions) - {actor.id}) - len(told),
                  extra_sensitive=message.extra_sensitive)
     return message
 

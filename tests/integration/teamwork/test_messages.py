@@ -2,6 +2,8 @@
 is refused with the typed text kept, and a double submission sends one message."""
 from sqlalchemy import func, select
 
+from app.auth.models import User
+from app.cases import services as case_services
 from app.common.notification_models import Notification
 from app.extensions import db
 from app.teamwork import services
@@ -14,20 +16,59 @@ def _messages():
     return db.session.scalar(select(func.count(Message.id)))
 
 
-def test_start_a_discussion_and_reply(app, team):
+def _told(user):
+    return db.session.scalars(select(Notification).where(Notification.user_id == user.id,
+                                                         Notification.kind == "mentioned")
+                              .order_by(Notification.id)).all()
+
+
+def test_start_a_discussion_and_reply(app, team, factory):
+    colleague = factory.user("practitioner", agency=team.key_worker.agency)  # early help: reads its case notes
+    case_services.add_team_member(team.family, role_description="Family support worker", user=colleague,
+                                  joined_on=team.family.attached_on)
+    db.session.commit()
     kw = client_for(app, team.key_worker)
     url = f"/families/{team.family.id}/messages/new"
     response = post_form(kw, url, {"subject": "Attendance plan", "body": "School meeting on Friday",
-                                   "category": "case_note", "mention_user_ids": [str(team.police.id)]})
+                                   "category": "case_note",
+                                   "mention_user_ids": [str(team.police.id), str(colleague.id)]})
     assert response.status_code == 302
     thread_url = response.headers["Location"]
     page = kw.get(thread_url).get_data(as_text=True)
     assert "School meeting on Friday" in page and "Attendance plan" in page
+    # The police officer may not read an early help case note (no agreement): not told, and the writer knows.
+    assert f"Not told: {team.police.name}." in page and "no notification was sent" in page
+    assert _told(team.police) == []
+    [told] = _told(colleague)
+    assert told.text.startswith(f"{team.key_worker.name} mentioned you in discussion 1 about family "
+                                f"{team.family.reference} (")
+    assert "Attendance" not in told.text and "Friday" not in told.text
+    assert [m.user_id for m in db.session.scalar(select(Message)).mentions] == [colleague.id]
     reply = post_form(kw, thread_url, {"body": "Moved to Monday", "category": "case_note"})
     assert reply.status_code == 302
     assert "Moved to Monday" in kw.get(thread_url).get_data(as_text=True)
-    mentions = db.session.scalars(select(Notification).where(Notification.user_id == team.police.id)).all()
-    assert len(mentions) == 1 and "Attendance" not in mentions[0].text and "Friday" not in mentions[0].text
+    # A second discussion: the colleague's two notifications lead to two places and read differently.
+    second = post_form(kw, url, {"subject": "Housing", "body": "Arrears letter", "category": "case_note",
+                                 "mention_user_ids": [str(colleague.id)]})
+    assert "Not told" not in kw.get(second.headers["Location"]).get_data(as_text=True)
+    first, other = _told(colleague)
+    assert first.url != other.url and first.text != other.text and "discussion 2 about" in other.text
+
+
+def test_a_mention_of_someone_who_may_read_only_part_of_the_family_follows_the_policy(app, team):
+    """The health visitor may read their own agency's messages; told of an early help one about mental
+    health they would find it withheld, so they are not told of it."""
+    message = services.start_thread(team.family, subject="Low mood", body="CAMHS letter", category="mental_health",
+                                    mention_user_ids=[team.health.id, team.police.id], actor=team.key_worker)
+    assert message.mentions == [] and _told(team.health) == [] and _told(team.police) == []
+    assert [u.id for u in services.untold_mentions(message, [team.health.id, team.police.id])] == sorted(
+        [team.health.id, team.police.id], key=lambda i: (db.session.get(User, i).name, i))
+    own = services.start_thread(team.family, subject="Visit", body="Weighed", category="health",
+                                mention_user_ids=[team.health.id], actor=team.health)
+    assert own.mentions == []  # nobody tells themselves
+    answer = services.reply(message.thread, body="Seen", category="case_note", mention_user_ids=[team.key_worker.id],
+                            actor=team.health)
+    assert [m.user_id for m in answer.mentions] == []  # a health case note: no agreement lets it reach early help
 
 
 def test_withheld_message_shows_that_it_exists_and_why(app, team):

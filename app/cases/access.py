@@ -32,7 +32,7 @@ from app.extensions import db
 from app.sharing import filters as sharing_filters
 from app.sharing import policy
 from app.sharing import queries as sharing_queries
-from app.sharing.policy import Action, FamilyColumns, FamilyTies, Purpose, RecordColumns, Viewer
+from app.sharing.policy import Action, FamilyColumns, FamilyTies, Purpose, RecordColumns, TieSets, Viewer
 
 
 @dataclass(frozen=True)
@@ -59,16 +59,21 @@ def current_team_clause(on=None):
     return (TeamMember.joined_on <= on) & (TeamMember.left_on.is_(None) | (TeamMember.left_on > on))
 
 
+def family_tie_sets() -> TieSets:
+    """The working ties as sets of family ids, each one index lookup (team by user or agency, live grants)."""
+    current = current_team_clause()
+    return TieSets(
+        on_team=lambda user_id: select(TeamMember.family_id).where(TeamMember.user_id == user_id, current),
+        agency_on_team=lambda agency_id: select(TeamMember.family_id).where(TeamMember.agency_id == agency_id,
+                                                                            current),
+        break_glass=sharing_filters.break_glass_families(utcnow()),
+    )
+
+
 def family_columns() -> FamilyColumns:
     """The handles the policy's SQL face needs, over `Family` and its current team."""
-    current = current_team_clause()
-    return FamilyColumns(
-        lead_practitioner_id=Family.lead_practitioner_id,
-        team_has_user=lambda user_id: exists().where(
-            TeamMember.family_id == Family.id, TeamMember.user_id == user_id, current),
-        team_has_agency=lambda agency_id: exists().where(
-            TeamMember.family_id == Family.id, TeamMember.agency_id == agency_id, current),
-        break_glass_for=sharing_filters.break_glass_for(Family.id, utcnow()),
+    return FamilyColumns.from_sets(
+        Family.id, Family.lead_practitioner_id, family_tie_sets(),
         plan_agreed=sharing_filters.plan_agreed(Family.id),
         **{s.columns_field: s.clause(Family.id) for s in _TIE_SOURCES.values()},
     )

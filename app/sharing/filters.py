@@ -25,12 +25,12 @@ def _kind_of(agency_id) -> sa.ScalarSelect:
     return sa.select(Agency.kind).where(Agency.id == agency_id).correlate_except(Agency).scalar_subquery()
 
 
-def break_glass_for(family_id_column, now: datetime):
-    """user id -> EXISTS a live grant for the family in `family_id_column`."""
+def break_glass_families(now: datetime):
+    """user id -> SELECT the ids of the families the user holds a live break-glass grant for."""
     def build(user_id):
-        return sa.exists().where(BreakGlassGrant.family_id == family_id_column, BreakGlassGrant.user_id == user_id,
-                                 BreakGlassGrant.starts_at_utc <= now, BreakGlassGrant.expires_at_utc > now,
-                                 BreakGlassGrant.ended_at_utc.is_(None)).correlate_except(BreakGlassGrant)
+        return sa.select(BreakGlassGrant.family_id).where(
+            BreakGlassGrant.user_id == user_id, BreakGlassGrant.starts_at_utc <= now,
+            BreakGlassGrant.expires_at_utc > now, BreakGlassGrant.ended_at_utc.is_(None))
     return build
 
 

@@ -423,6 +423,32 @@ def referral_filter(viewer: Viewer, *, referrer_user_id: sa.ColumnElement,
 
 
 @dataclass(frozen=True)
+class TieSets:
+    """The ties that give a working role its families, each as a builder of an uncorrelated SELECT of one
+    column: the ids of the families that have the tie. An OR of EXISTS clauses (lead, team, agency,
+    break-glass) cannot use an index, so PostgreSQL reads every family to find a key worker's few; a
+    union of index lookups costs what the viewer's own families cost. `tie_exists` turns a set into the
+    correlated EXISTS that `FamilyColumns` also needs, so each tie is written once."""
+
+    on_team: Callable[[int], sa.Select]  # user id -> families with the user on the current team
+    agency_on_team: Callable[[int], sa.Select]  # agency id -> families with the agency on the current team
+    break_glass: Callable[[int], sa.Select] | None = None  # user id -> families with the user's live grant
+
+
+def tie_exists(family_id: sa.ColumnElement, tie_set: Callable[[int], sa.Select] | None):
+    """A set builder as an EXISTS builder correlated to `family_id`: `EXISTS (set WHERE its id = family_id)`."""
+    if tie_set is None:
+        return None
+
+    def build(key):
+        members = tie_set(key)
+        # Correlate everything but the set's own tables: the clause may sit several subqueries deep.
+        return (members.where(members.selected_columns[0] == family_id)
+                .correlate_except(*members.get_final_froms()).exists())
+    return build
+
+
+@dataclass(frozen=True)
 class FamilyColumns:
     """Handles the owning package passes in: the family's lead column, and builders of EXISTS
     clauses over the current team (by user, and by agency). The optional builders carry the sharing
@@ -439,6 +465,19 @@ class FamilyColumns:
     in_claim_sample: Callable[[], sa.ColumnElement] | None = None
     # user id -> EXISTS an ended lead assignment of that user whose handover note is still to write
     outgoing_lead: Callable[[int], sa.ColumnElement] | None = None
+    # The family's id column and the working ties as sets (`TieSets`): given both, `family_filter` says the
+    # working ties as `id IN (... UNION ALL ...)`, which PostgreSQL answers from indexes.
+    family_id: sa.ColumnElement | None = None
+    tie_sets: TieSets | None = None
+
+    @classmethod
+    def from_sets(cls, family_id: sa.ColumnElement, lead_practitioner_id: sa.ColumnElement, sets: TieSets,
+                  **builders) -> "FamilyColumns":
+        """Handles whose EXISTS builders are derived from `sets`, so the two ways of saying a tie cannot drift."""
+        return cls(lead_practitioner_id, tie_exists(family_id, sets.on_team),
+                   tie_exists(family_id, sets.agency_on_team),
+                   break_glass_for=tie_exists(family_id, sets.break_glass), family_id=family_id, tie_sets=sets,
+                   **builders)
 
 
 @dataclass(frozen=True)
@@ -497,7 +536,23 @@ def family_filter(viewer: Viewer, columns: FamilyColumns, purpose: Purpose = Pur
         return sa.false()
     if viewer.role == PROGRAMME_MANAGER:
         return sa.true()
+    if columns.tie_sets is not None and columns.family_id is not None:
+        return columns.family_id.in_(_working_tie_union(viewer, columns))
     return sa.or_(_close_tie_clause(viewer, columns), _break_glass_clause(viewer, columns))
+
+
+def _working_tie_union(viewer: Viewer, columns: FamilyColumns) -> sa.CompoundSelect:
+    """The families the viewer leads, is on the team of, (as a designated lead) whose team has their agency, or
+    holds a live break-glass grant for: the ties `_close_tie_clause` and `_break_glass_clause` say as an OR."""
+    sets = columns.tie_sets
+    members = [sa.select(columns.family_id).where(columns.lead_practitioner_id == viewer.user_id),
+               sets.on_team(viewer.user_id)]
+    if viewer.is_designated_lead:
+        members.append(sets.agency_on_team(viewer.agency_id))
+    if sets.break_glass is not None:
+        members.append(sets.break_glass(viewer.user_id))
+    # Uncorrelated on purpose: the lead's SELECT reads the very table the outer query filters.
+    return sa.union_all(*(m.correlate(None) for m in members))
 
 
 def record_filter(viewer: Viewer, columns: FamilyColumns, *, holding_agency_id: sa.ColumnElement,

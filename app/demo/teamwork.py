@@ -20,6 +20,7 @@ from app.common.uploads import store_upload
 from app.extensions import db
 from app.framework.categories import DataCategory
 from app.referrals.models import Referral, ReferralStatus
+from app.teamwork import services as teamwork_services
 from app.teamwork.models import (
     Document,
     DocumentVersion,
@@ -133,10 +134,11 @@ def _thread(family, rng, today, lead, workers, adults, child, counts):
                           holding_agency_id=author.agency_id, category=category, body=body, created_at_utc=when)
         db.session.add(message)
         db.session.flush()
-        if author.id != lead.id:
+        # As the service does: the lead is told only of a message the sharing policy lets them read.
+        if author.id != lead.id and teamwork_services.readers_among(message, family, [lead.id]):
             db.session.add(MessageMention(message_id=message.id, user_id=lead.id))
             notify(lead.id, "mentioned", ("message", message.id),
-                   f"You were mentioned in a message about family {family.reference}",
+                   teamwork_services.mention_text(message, family, author),
                    dedupe_key=f"mentioned:{message.id}", url=f"/families/{family.id}/messages/{thread.id}",
                    family_id=family.id, email=False)
         last = when

@@ -1,16 +1,12 @@
 """Journey: a police practitioner refers a family with the keyboard alone; a programme manager triages the
-referral and matches it to a family Hearth already knows; the key worker attaches the family, records the
+referral, matches it to a family Hearth already knows and allocates its key worker; the key worker, told
+by a notification, finds the referral's reasons as the family's needs, attaches the family, records the
 family's agreement to share (with its scope), completes the assessment and the plan, logs an intervention
 and closes the case. Each step is done in the browser as the person would do it.
-
-One step cannot be done in the browser today: nobody can name the lead practitioner of a family that
-has none (see `test_a_manager_can_allocate_a_referred_family`). The journey does that one step through
-the service, as the manager, and says so.
 """
 import re
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import fill_date, record_agreement, tab_to
@@ -43,22 +39,6 @@ def _a_referred_family():
             "postcode": family.postcode, "given": person.given_name, "family_name": person.family_name,
             "dob": person.date_of_birth, "gender": person.gender.label,
             "relationship": person.relationship_to_family.label}
-
-
-def _name_lead_practitioner(family_id, lead_email, manager_email):
-    """The step the browser cannot do (see the module docstring): the manager names the lead practitioner."""
-    from sqlalchemy import select
-
-    from app.auth.models import User
-    from app.cases import services
-    from app.cases.models import Family
-    from app.extensions import db
-
-    def by_email(email):
-        return db.session.scalars(select(User).where(User.email == email)).one()
-
-    services.set_lead_practitioner(db.session.get(Family, family_id), by_email(lead_email),
-                                   actor=by_email(manager_email))
 
 
 def _type_date(page, day_month_year):
@@ -182,10 +162,15 @@ def test_a_referral_from_the_police_to_a_closed_case(page_as, check_page, in_app
     check_page(manager, "match the people")
     manager.get_by_role("button", name="Accept").click()
     expect(manager.get_by_text(f"Referral {reference} accepted into family {known['reference']}")).to_be_visible()
-    check_page(manager, "accepted")
-
-    # The family has no lead practitioner, and no page lets anyone name one: done through the service.
-    in_app(lambda: _name_lead_practitioner(known["id"], "keyworker@demo.test", "manager@demo.test"))
+    # The family has no lead practitioner yet: the manager goes straight on to allocating its key worker.
+    expect(manager.get_by_role("heading", level=1)).to_have_text("Allocate a lead practitioner")
+    check_page(manager, "accepted - allocate")
+    lead = manager.get_by_label("Lead practitioner")
+    lead.select_option(label=lead.locator("option", has_text="Kerry Walsh").inner_text())
+    manager.get_by_role("button", name="Save lead practitioner").click()
+    expect(manager.get_by_text("Kerry Walsh is now the lead practitioner")).to_be_visible()
+    expect(manager.get_by_role("main")).to_contain_text("Kerry Walsh")
+    check_page(manager, "allocated")
 
     # 3. The key worker, told by a notification that the family is theirs.
     worker = page_as("keyworker@demo.test")
@@ -196,6 +181,12 @@ def test_a_referral_from_the_police_to_a_closed_case(page_as, check_page, in_app
     h1 = worker.get_by_role("heading", level=1)
     expect(worker.get_by_role("main")).to_contain_text("Referred")
     check_page(worker, "the family, referred")
+
+    # The referral's reasons are the family's identified needs.
+    record.get_by_role("link", name="Needs", exact=True).click()
+    for need in ("School attendance below 90%", "Rent arrears", "domestic abuse incident"):
+        expect(worker.get_by_role("main")).to_contain_text(need)
+    check_page(worker, "needs from the referral")
 
     def move_to(action, step, **closing):
         record.get_by_role("link", name="Summary", exact=True).click()
@@ -274,11 +265,23 @@ def test_a_referral_from_the_police_to_a_closed_case(page_as, check_page, in_app
     expect(worker.get_by_role("main")).to_contain_text("active to closed (needs met)")
 
 
-@pytest.mark.xfail(strict=True, reason="No page lets anyone name the lead practitioner of a family that has none: "
-                                       "the lead page needs work_on_family, which only a close tie (the lead "
-                                       "or the team) has, and a referred family has neither; managers only look")
-def test_a_manager_can_allocate_a_referred_family(page_as, in_app):
+def test_a_manager_can_allocate_a_referred_family(page_as, check_page, in_app):
     family = in_app(_a_referred_family)
     manager = page_as("manager@demo.test")
-    manager.goto(f"/families/{family['id']}/lead")
-    expect(manager.get_by_role("heading", level=1)).to_have_text("Change the lead practitioner", timeout=2000)
+    manager.goto(f"/families/{family['id']}")
+    summary = manager.get_by_role("main")
+    expect(summary.locator(".govuk-summary-list__row", has_text="Lead practitioner")).to_contain_text("None named")
+    check_page(manager, "referred family - no lead")
+    summary.get_by_role("link", name="Allocate lead practitioner").click()
+    expect(manager.get_by_role("heading", level=1)).to_have_text("Allocate a lead practitioner")
+    manager.get_by_role("button", name="Save lead practitioner").click()
+    expect(manager.get_by_role("link", name="Select the lead practitioner")).to_be_visible()  # the error summary
+    check_page(manager, "allocate - error")
+    lead = manager.get_by_label("Lead practitioner")
+    lead.select_option(label=lead.locator("option", has_text="Tom Ashworth").inner_text())
+    manager.get_by_role("button", name="Save lead practitioner").click()
+    expect(manager.get_by_text("Tom Ashworth is now the lead practitioner")).to_be_visible()
+    expect(summary.locator(".govuk-summary-list__row", has_text="Lead practitioner")).to_contain_text("Tom Ashworth")
+    # Allocating is not working on the family: the manager is offered no case work.
+    expect(summary.get_by_role("link", name="Attach the family")).to_have_count(0)
+    check_page(manager, "allocated from the summary")

@@ -316,6 +316,12 @@ class Need(IdMixin, TimestampMixin, db.Model):
     holding_agency = relationship("Agency", foreign_keys=[holding_agency_id])
     people: Mapped[list[Person]] = relationship(secondary=need_people, order_by=Person.id)
 
+    __table_args__ = (
+        # The dashboard's "needs resolved" looks up each judgement's need for its headline: an index-only
+        # probe per resolved need instead of the heap (PostgreSQL otherwise preferred reading every need).
+        sa.Index("ix_needs_id_headline", "id", "headline_code"),
+    )
+
 
 class Assessment(IdMixin, TimestampMixin, db.Model):
     """The whole-family assessment: structured sections and a narrative; a whole-family record."""
@@ -374,6 +380,12 @@ class PlanReview(IdMixin, TimestampMixin, db.Model):
     held_on: Mapped[date | None]
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
+    __table_args__ = (
+        # The caseload's "next review due" is min(due_on) of a family's reviews not yet held: answered from
+        # this index alone, whatever the planner's statistics say about the table.
+        sa.Index("ix_plan_reviews_family_held_due", "family_id", "held_on", "due_on"),
+    )
+
 
 class InterventionType(IdMixin, db.Model):
     """The configurable catalogue of kinds of work (seeded with defaults; councils add their own)."""
@@ -416,7 +428,13 @@ class Intervention(IdMixin, TimestampMixin, db.Model):
     recorded_by = relationship("User", foreign_keys=[recorded_by_id])
     people: Mapped[list[Person]] = relationship(secondary=intervention_people, order_by=Person.id)
 
-    __table_args__ = (sa.CheckConstraint("duration_minutes >= 0", name="duration_not_negative"),)
+    __table_args__ = (
+        sa.CheckConstraint("duration_minutes >= 0", name="duration_not_negative"),
+        # The dashboard counts a period's work by agency and type from this index alone (an index-only scan
+        # of the period's rows, not a heap fetch per intervention).
+        sa.Index("ix_interventions_live_by_day", "occurred_on", "agency_id", "type_id", "family_id",
+                 postgresql_where=sa.text("deleted_at_utc IS NULL"), sqlite_where=sa.text("deleted_at_utc IS NULL")),
+    )
 
 
 class InterventionVersion(IdMixin, TimestampMixin, db.Model):

@@ -14,7 +14,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import and_, case, exists, func, literal, select
 
-from app.auth.models import Agency, Role, User
+from app.auth.models import Agency, AgencyKind, Role, User
 from app.cases.models import (
     Family,
     FamilyStatus,
@@ -24,6 +24,7 @@ from app.cases.models import (
     TeamMember,
 )
 from app.claims.models import Claim, ClaimRound, ClaimStatus, ClaimTarget, RoundStatus
+from app.common.text import plural
 from app.extensions import db
 from app.framework.models import HeadlineOutcome
 from app.outcomes.dates import add_calendar_months
@@ -37,6 +38,8 @@ from app.reporting.periods import Period
 from app.reporting.suppression import SuppressedTable, suppress
 
 OPEN_STATUSES = (FamilyStatus.ATTACHED, FamilyStatus.ASSESSMENT, FamilyStatus.PLAN, FamilyStatus.ACTIVE)
+# Tables by agency name the agencies with the most and sum the rest by kind of agency (see fold_agencies).
+TOP_AGENCIES = 10
 ATTACHMENT_BANDS = ((0, 7, "Within a week"), (8, 28, "8 to 28 days"), (29, 90, "29 to 90 days"),
                     (91, None, "More than 90 days"))
 
@@ -188,24 +191,72 @@ def families_by_state(filters: Filters) -> Table:
                  note="Where each family's case is now, when the report was made.")
 
 
+@dataclass(frozen=True)
+class AgencyCounts:
+    """One row of an aggregate by agency before folding: `detail` is what else the row is split by (an
+    intervention type), or None."""
+
+    agency: str
+    kind: AgencyKind
+    detail: str | None
+    counts: list[int]
+
+
+def fold_agencies(rows: list[AgencyCounts], top: int = TOP_AGENCIES) -> tuple[list[tuple[str, list[int]]], bool]:
+    """The `top` agencies with the most in the table by name, the rest summed by kind of agency.
+
+    A large council has hundreds of agencies (300 schools): a board reads the few that do most and the rest
+    by kind, and sums of many small agencies need less suppression. Returns (rows, folded)."""
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[row.agency] = totals.get(row.agency, 0) + sum(row.counts)
+    if len(totals) <= top:
+        return sorted((_row_label(row.agency, row.detail), list(row.counts)) for row in rows), False
+    named = set(sorted(totals, key=lambda name: (-totals[name], name))[:top])
+    others_by_kind: dict[AgencyKind, set[str]] = {}
+    for row in rows:
+        if row.agency not in named:
+            others_by_kind.setdefault(row.kind, set()).add(row.agency)
+    shown, summed = [], {}
+    for row in rows:
+        if row.agency in named:
+            shown.append((_row_label(row.agency, row.detail), list(row.counts)))
+            continue
+        n = len(others_by_kind[row.kind])
+        label = _row_label(f"Other {row.kind.label.lower()} ({plural(n, 'agency', 'agencies')})", row.detail)
+        summed[label] = [a + b for a, b in zip(summed.get(label, [0] * len(row.counts)), row.counts, strict=True)]
+    return sorted(shown) + sorted(summed.items()), True
+
+
+def _row_label(agency: str, detail: str | None) -> str:
+    return f"{agency}: {detail}" if detail else agency
+
+
+def _folded_note(folded: bool) -> str | None:
+    return (f"The {TOP_AGENCIES} agencies with the most are named; the others are summed by kind of agency."
+            if folded else None)
+
+
 def referrals_by_agency(filters: Filters) -> Table:
     month = month_of(Referral.received_on).label("month")
-    query = (select(Agency.name, month, func.count(Referral.id))
+    query = (select(Agency.name, Agency.kind, month, func.count(Referral.id))
              .join(Agency, Agency.id == Referral.referring_agency_id)
              .where(_in_period(Referral.received_on, filters.period))
-             .group_by(Agency.name, month).order_by(Agency.name, month))
+             .group_by(Agency.name, Agency.kind, month).order_by(Agency.name, month))
     if filters.agency_id:
         query = query.where(Referral.referring_agency_id == filters.agency_id)
     if filters.key_worker_id:
         query = query.where(exists().where(Family.id == Referral.family_id,
                                            Family.lead_practitioner_id == filters.key_worker_id))
     months = filters.period.months()
-    by_agency: dict[str, list[int]] = {}
-    for name, month_code, count in db.session.execute(query).all():
-        by_agency.setdefault(name, [0] * len(months))[months.index(month_code)] = count
+    by_agency: dict[str, AgencyCounts] = {}
+    for name, kind, month_code, count in db.session.execute(query).all():
+        row = by_agency.setdefault(name, AgencyCounts(name, kind, None, [0] * len(months)))
+        row.counts[months.index(month_code)] = count
+    rows, folded = fold_agencies(list(by_agency.values()))
     return Table("referrals", "Referrals received by month and referring agency", "Referring agency",
-                 [_month_label(m) for m in months], sorted(by_agency.items()), row_totals=True,
-                 chart="stacked")
+                 [_month_label(m) for m in months], rows, row_totals=True, chart="stacked",
+                 note=_folded_note(folded))
 
 
 def _month_label(code: str) -> str:
@@ -244,14 +295,17 @@ def triage_times(filters: Filters) -> Table:
 
 def referral_to_attachment(filters: Filters) -> Table:
     """Families attached in the period: days from their first accepted referral to attachment."""
-    first_referral = (select(Referral.family_id, func.min(Referral.received_on).label("received_on"))
-                      .where(Referral.status == ReferralStatus.ACCEPTED, Referral.family_id.is_not(None))
-                      .group_by(Referral.family_id).subquery())
-    days = days_between(Family.attached_on, first_referral.c.received_on).label("days")
-    query = (select(days, func.count(Family.id)).join(first_referral, first_referral.c.family_id == Family.id)
-             .where(Family.attached_on.is_not(None), _in_period(Family.attached_on, filters.period),
-                    *_family_filters(filters))
-             .group_by(days))
+    # Driven from the families attached in the period (index on attached_on); each one's first accepted
+    # referral through the referrals' family_id index, never a pass over every referral.
+    first_received = (select(func.min(Referral.received_on))
+                      .where(Referral.family_id == Family.id, Referral.status == ReferralStatus.ACCEPTED)
+                      .correlate(Family).scalar_subquery())
+    per_family = (select(days_between(Family.attached_on, first_received).label("days"))
+                  .where(Family.attached_on.is_not(None), _in_period(Family.attached_on, filters.period),
+                         *_family_filters(filters))
+                  .subquery())
+    query = (select(per_family.c.days, func.count()).where(per_family.c.days.is_not(None))
+             .group_by(per_family.c.days))
     spread = [(int(d), n) for d, n in db.session.execute(query).all()]
     rows = []
     for low, high, label in ATTACHMENT_BANDS:
@@ -279,31 +333,41 @@ def caseload(filters: Filters) -> Table:
 
 
 def interventions_by_agency_and_type(filters: Filters) -> Table:
+    # Counted by ids first (from the live-interventions index alone), then named: the names are joined to
+    # the few hundred groups, not to every intervention of the period.
     month = month_of(Intervention.occurred_on).label("month")
-    query = (select(Agency.name, InterventionType.name, month, func.count(Intervention.id))
-             .join(Agency, Agency.id == Intervention.agency_id)
-             .join(InterventionType, InterventionType.id == Intervention.type_id)
-             .where(Intervention.deleted_at_utc.is_(None), _in_period(Intervention.occurred_on, filters.period),
-                    *_family_filters(filters, Intervention.family_id, by_team_agency=False))
-             .group_by(Agency.name, InterventionType.name, month)
-             .order_by(Agency.name, InterventionType.name, month))
+    counted = (select(Intervention.agency_id, Intervention.type_id, month, func.count().label("n"))
+               .where(Intervention.deleted_at_utc.is_(None), _in_period(Intervention.occurred_on, filters.period),
+                      *_family_filters(filters, Intervention.family_id, by_team_agency=False))
+               .group_by(Intervention.agency_id, Intervention.type_id, month))
     if filters.agency_id:
-        query = query.where(Intervention.agency_id == filters.agency_id)
+        counted = counted.where(Intervention.agency_id == filters.agency_id)
+    counted = counted.subquery()
+    query = (select(Agency.name, Agency.kind, InterventionType.name, counted.c.month, counted.c.n)
+             .join(Agency, Agency.id == counted.c.agency_id)
+             .join(InterventionType, InterventionType.id == counted.c.type_id))
     months = filters.period.months()
-    rows: dict[str, list[int]] = {}
-    for agency, kind, month_code, count in db.session.execute(query).all():
-        rows.setdefault(f"{agency}: {kind}", [0] * len(months))[months.index(month_code)] = count
+    by_row: dict[tuple[str, str], AgencyCounts] = {}
+    for agency, kind, type_name, month_code, count in db.session.execute(query).all():
+        row = by_row.setdefault((agency, type_name), AgencyCounts(agency, kind, type_name, [0] * len(months)))
+        row.counts[months.index(month_code)] = count
+    rows, folded = fold_agencies(list(by_row.values()))
     return Table("interventions", "Interventions by month, agency and type", "Agency and type",
-                 [_month_label(m) for m in months], sorted(rows.items()), row_totals=True, chart="stacked")
+                 [_month_label(m) for m in months], rows, row_totals=True, chart="stacked",
+                 note=_folded_note(folded))
 
 
-def needs_resolved_by_headline(period: Period, extra=()) -> dict[str, int]:
-    """Needs judged resolved (app/outcomes' cached judgement) with their resolution in the period."""
-    query = (select(Need.headline_code, func.count(Need.id))
-             .join(NeedJudgement, NeedJudgement.need_id == Need.id)
-             .join(Family, Family.id == Need.family_id)
-             .where(NeedJudgement.state == NeedState.RESOLVED, NeedJudgement.resolved_on.is_not(None),
-                    _in_period(NeedJudgement.resolved_on, period), *extra)
+def needs_resolved_by_headline(period: Period, filters: Filters | None = None) -> dict[str, int]:
+    """Needs judged resolved (app/outcomes' cached judgement) with their resolution in the period.
+
+    Driven from the judgements resolved in the period (index on resolved_on), each joined to its need by
+    primary key: joined the other way round PostgreSQL read every need whatever the period."""
+    extra = _family_filters(filters, NeedJudgement.family_id) if filters else ()
+    query = (select(Need.headline_code, func.count(NeedJudgement.need_id))
+             .select_from(NeedJudgement)
+             .join(Need, Need.id == NeedJudgement.need_id)
+             .where(NeedJudgement.state == NeedState.RESOLVED, _in_period(NeedJudgement.resolved_on, period),
+                    *extra)
              .group_by(Need.headline_code))
     return dict(db.session.execute(query).all())
 
@@ -317,7 +381,7 @@ def needs_at_attachment(filters: Filters) -> Table:
                     _in_period(Family.attached_on, filters.period), *_family_filters(filters))
              .group_by(Need.headline_code))
     at_attachment = dict(db.session.execute(query).all())
-    resolved = needs_resolved_by_headline(filters.period, _family_filters(filters))
+    resolved = needs_resolved_by_headline(filters.period, filters)
     codes = sorted(set(at_attachment) | set(resolved))
     names = _headline_names(codes)
     rows = sorted(((names.get(code, code), [at_attachment.get(code, 0), resolved.get(code, 0)]) for code in codes),

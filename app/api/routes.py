@@ -15,6 +15,7 @@ from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask.sessions import SessionInterface
 from marshmallow import ValidationError
 from sqlalchemy import select
+from werkzeug.exceptions import Forbidden, NotFound
 
 from app import audit
 from app.api import evidence, serialise, services
@@ -23,20 +24,21 @@ from app.api.problems import ApiProblem, flatten_messages, problem_response
 from app.api.schemas import CreatedOut, EvidenceIn, FamilyOut, InterventionIn, ReferralIn, ReferralOut
 from app.auth.access import token_authenticated
 from app.cases import services as case_services
-from app.cases.access import family_ties
+from app.cases.access import load_family, record_family_access
 from app.cases.models import Family, InterventionType, Person
 from app.common.time import as_utc, utcnow
 from app.extensions import csrf, db, limiter
 from app.referrals import services as referral_services
 from app.referrals.models import Referral, ReferralSource
 from app.sharing import policy
-from app.sharing.policy import Action, Purpose, RecordFacts, Viewer
+from app.sharing.policy import Action, Purpose, Viewer
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookie is ever read here, so a cross-site request carries no authority
 
 IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 FAMILY_REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,16}$")  # like HF-000123; anything else is not looked up
+NOT_VISIBLE = "No family with that reference that your agency may see"
 
 
 # --- Wiring: no session, token authentication, rate limit, audit --------------------------------------------
@@ -216,23 +218,22 @@ def _idempotent(create):
 
 
 def _family_by_reference(reference, action=Action.OPEN_FAMILY, purpose=Purpose.CASE_COORDINATION):
-    """The family, its ties and the policy's decision; 404 (audited) without a legitimate relationship."""
+    """The family, its ties and the policy's decision, through the loader the pages use (`load_family`):
+    404 (audited) without a legitimate relationship, 403 where the agency may see the family but not do
+    this, and every allowed access audited, as problem details."""
     family = (db.session.scalar(select(Family).where(Family.reference == reference))
               if FAMILY_REFERENCE.match(reference) else None)
     if family is None:
-        raise ApiProblem(404, "No family with that reference that your agency may see")
-    ties = family_ties(family)
-    decision = policy.may_open_family(_viewer(), ties)
-    if decision and action != Action.OPEN_FAMILY:
-        facts = RecordFacts(ties, _client().agency_id, "case_note")
-        decision = policy.decide(_viewer(), action, facts, purpose)
-    if not decision:
-        audit.record_refusal("FamilyAccessRefused", actor=_client().service_user, object_type="family",
-                             object_id=family.id, family_id=family.id, purpose=purpose.value,
-                             reason=decision.reason, action_requested=action.value, api_client_id=_client().id)
-        if decision.tie:
-            raise ApiProblem(403, "Your agency may see this family but not do this")
-        raise ApiProblem(404, "No family with that reference that your agency may see")
+        raise ApiProblem(404, NOT_VISIBLE)
+    client = _client()
+    try:
+        family, ties, decision = load_family(client.service_user, family.id, action, purpose,
+                                             api_client_id=client.id)
+    except Forbidden:
+        raise ApiProblem(403, "Your agency may see this family but not do this") from None
+    except NotFound:
+        raise ApiProblem(404, NOT_VISIBLE) from None
+    record_family_access(client.service_user, family, decision, purpose, api_client_id=client.id)
     return family, ties, decision
 
 
@@ -348,9 +349,6 @@ def get_referral(referral_id):
            responses={200: ("The family", FamilyOut, {})})
 def get_family(reference):
     family, ties, decision = _family_by_reference(reference)
-    audit.record("FamilyViewed", actor=_client().service_user, object_type="family", object_id=family.id,
-                 family_id=family.id, purpose=Purpose.CASE_COORDINATION.value, basis=decision.tie.value,
-                 endpoint=request.endpoint, api_client_id=_client().id)
     return jsonify(FamilyOut().dump(serialise.family(family, ties, decision, _viewer())))
 
 

@@ -169,19 +169,28 @@ def _decide_on_family(user, ties: FamilyTies, action: Action, purpose: Purpose) 
 
 
 def load_family(user, family_id: int, action: Action = Action.OPEN_FAMILY,
-                purpose: Purpose = Purpose.CASE_COORDINATION):
-    """The family, with the policy's decision, or 404 (audited) when the user may not open it."""
+                purpose: Purpose = Purpose.CASE_COORDINATION, **audit_details):
+    """The family, with the policy's decision, or 404 (audited) when the user may not open it. Pages come
+    through `family_access`; the partner API calls it directly (`audit_details` adds its client's id)."""
     family = db.session.get(Family, family_id)
     if family is None:
         abort(404)
     ties = family_ties(family)
     decision = _decide_on_family(user, ties, action, purpose)
     if not decision:
-        audit.record_refusal("FamilyAccessRefused", object_type="family", object_id=family.id, family_id=family.id,
-                             purpose=purpose.value, reason=decision.reason, action_requested=action.value)
+        audit.record_refusal("FamilyAccessRefused", actor=user, object_type="family", object_id=family.id,
+                             family_id=family.id, purpose=purpose.value, reason=decision.reason,
+                             action_requested=action.value, **audit_details)
         # 403 only where the user may see the family but not do this; otherwise do not reveal it exists.
         abort(403 if decision.tie else 404)
     return family, ties, decision
+
+
+def record_family_access(user, family: Family, decision: policy.Decision, purpose: Purpose, **audit_details):
+    """Audit an access the policy allowed: a read as `FamilyViewed`, a change as `FamilyRecordRequested`."""
+    audit.record("FamilyViewed" if request.method == "GET" else "FamilyRecordRequested", actor=user,
+                 object_type="family", object_id=family.id, family_id=family.id, purpose=purpose.value,
+                 basis=decision.tie.value if decision.tie else None, endpoint=request.endpoint, **audit_details)
 
 
 def family_access(action: Action = Action.OPEN_FAMILY, purpose: Purpose = Purpose.CASE_COORDINATION):
@@ -196,9 +205,7 @@ def family_access(action: Action = Action.OPEN_FAMILY, purpose: Purpose = Purpos
         def wrapped(*args, family_id, **kwargs):
             family, ties, decision = load_family(current_user, family_id, action, purpose)
             g.family_ties, g.family_decision, g.family_purpose = ties, decision, purpose
-            audit.record("FamilyViewed" if request.method == "GET" else "FamilyRecordRequested",
-                         object_type="family", object_id=family.id, family_id=family.id, purpose=purpose.value,
-                         basis=decision.tie.value if decision.tie else None, endpoint=request.endpoint)
+            record_family_access(current_user, family, decision, purpose)
             return view(*args, family=family, **kwargs)
 
         return object_access(f"family: {action.value} for {purpose.value}")(wrapped)

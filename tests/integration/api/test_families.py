@@ -238,3 +238,32 @@ def test_odd_references_are_404_not_errors(client, partner, reference):
     response = client.get(f"/api/v1/families/{reference}", headers=partner.headers)
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
+
+
+def test_the_api_loads_families_as_the_pages_do_403_where_it_may_look_but_not_work(client, factory, casework, partner):
+    """Through the pages' loader: a change is audited like a page's (`FamilyRecordRequested`), and a tie that
+    only lets the agency look (a live break-glass grant) answers 403 to a change, audited with the client."""
+    from app.common.time import utcnow
+    from app.sharing.models import BreakGlassGrant
+
+    posted = client.post(_url(casework, "/interventions"), json=_intervention_body(), headers=partner.headers)
+    assert posted.status_code == 201
+    requested = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "FamilyRecordRequested",
+                                                            AuditEvent.family_id == casework.family.id)).all()
+    assert [(e.actor_user_id, e.details["api_client_id"]) for e in requested] == [
+        (partner.client.service_user_id, partner.client.id)]
+
+    glass = make_partner(factory, "health")
+    db.session.add(BreakGlassGrant(user_id=glass.client.service_user_id, family_id=casework.family.id,
+                                   reason="risk_of_harm", justification="j" * 20,
+                                   starts_at_utc=utcnow() - timedelta(minutes=5),
+                                   expires_at_utc=utcnow() + timedelta(hours=1)))
+    db.session.commit()
+    assert client.get(_url(casework), headers=glass.headers).get_json()["relationship"] == "break_glass"
+    refused = client.post(_url(casework, "/interventions"), json=_intervention_body(), headers=glass.headers)
+    assert refused.status_code == 403 and refused.mimetype == "application/problem+json"
+    assert refused.get_json()["detail"] == "Your agency may see this family but not do this"
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "FamilyAccessRefused")
+                               .order_by(AuditEvent.seq.desc())).first()
+    assert (event.actor_user_id, event.details["api_client_id"], event.details["reason"]) == (
+        glass.client.service_user_id, glass.client.id, "break_glass_read_only")

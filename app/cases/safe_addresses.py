@@ -136,10 +136,14 @@ def person_postcode_visible(user, person=Person) -> sa.ColumnElement:
 def postcode_match_clause(user, postcode: str) -> sa.ColumnElement:
     """A family matches a postcode through its own address or a member's, only where `user` may see it."""
     member = aliased(Person)
-    return sa.or_(
+    # The families with the postcode at all, as two index lookups: PostgreSQL cannot use an index for the OR
+    # below, and would read every family in the council to answer it.
+    candidates = sa.union(sa.select(Family.id).where(Family.postcode == postcode),
+                          sa.select(Person.family_id).where(Person.postcode == postcode)).subquery()
+    return sa.and_(Family.id.in_(sa.select(candidates.c[0])), sa.or_(
         sa.and_(Family.postcode == postcode, family_postcode_visible(user)),
         sa.exists().where(member.family_id == Family.id, member.postcode == postcode,
-                          person_postcode_visible(user, member)).correlate_except(member))
+                          person_postcode_visible(user, member)).correlate_except(member)))
 
 
 # --- Recording the flag --------------------------------------------------------------------------------------

@@ -105,6 +105,10 @@ class Family(IdMixin, TimestampMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("closed_on IS NULL OR attached_on IS NULL OR closed_on >= attached_on",
                            name="closed_after_attached"),
+        # The dashboard's open cases per key worker and families in sustainment count from these alone:
+        # SQLite otherwise read every family of each key worker, and every closed family's row.
+        sa.Index("ix_families_status_lead", "status", "lead_practitioner_id"),
+        sa.Index("ix_families_status_closed_on", "status", "closed_on"),
     )
 
     def __repr__(self):
@@ -431,9 +435,9 @@ class Intervention(IdMixin, TimestampMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("duration_minutes >= 0", name="duration_not_negative"),
         # The dashboard counts a period's work by agency and type from this index alone (an index-only scan
-        # of the period's rows, not a heap fetch per intervention).
-        sa.Index("ix_interventions_live_by_day", "occurred_on", "agency_id", "type_id", "family_id",
-                 postgresql_where=sa.text("deleted_at_utc IS NULL"), sqlite_where=sa.text("deleted_at_utc IS NULL")),
+        # of the period's rows, not a heap fetch per intervention). Not partial on deleted_at_utc: SQLite
+        # does not treat a partial index's own condition as covered and would fetch every row.
+        sa.Index("ix_interventions_by_day", "occurred_on", "agency_id", "type_id", "family_id", "deleted_at_utc"),
     )
 
 

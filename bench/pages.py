@@ -151,7 +151,13 @@ def main():
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--page", action="append", metavar="NAME",
+                        help="only this page (repeatable), e.g. --page dashboard; results go to their own file")
     args = parser.parse_args()
+    wanted = pages({"families": [0], "surname": "", "round": ""})
+    unknown = set(args.page or ()) - {name for name, _, _ in wanted}
+    if unknown:
+        parser.error(f"no page called {', '.join(sorted(unknown))}")
     url = database_url(args.db, args.families)
     chosen = pick(url)
     server = start_gunicorn(url, args.port, args.workers)
@@ -162,15 +168,19 @@ def main():
                     "finance": sign_in(base, "finance1@synth.test", totp=TOTP_SECRET)}
         results = {}
         for name, role, target in pages(chosen):
+            if args.page and name not in args.page:
+                continue
             results[name] = run_page(base, sessions[role], target, args.concurrency, args.seconds)
             print(f"{name:18} {results[name]}", flush=True)
     finally:
         stop(server)
-    save(f"pages_{args.db}_{args.families}", {
+    suffix = "".join("_" + name.replace(" ", "-") for name in args.page or ())
+    save(f"pages_{args.db}_{args.families}{suffix}", {
         "db": args.db, "families": args.families, "workers": args.workers, "concurrency": args.concurrency,
         "seconds_per_page": args.seconds, "chosen": chosen, "pages": results,
         "command": f"bench/pages.py --db {args.db} --families {args.families} --workers {args.workers} "
-                   f"--concurrency {args.concurrency} --seconds {args.seconds:g}"})
+                   f"--concurrency {args.concurrency} --seconds {args.seconds:g}"
+                   + "".join(f" --page '{name}'" for name in args.page or ())})
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from app.reporting.suppression import SuppressedTable, suppress
 OPEN_STATUSES = (FamilyStatus.ATTACHED, FamilyStatus.ASSESSMENT, FamilyStatus.PLAN, FamilyStatus.ACTIVE)
 # Tables by agency name the agencies with the most and sum the rest by kind of agency (see fold_agencies).
 TOP_AGENCIES = 10
+CASELOAD_BANDS = ((1, 10, "1 to 10"), (11, 20, "11 to 20"), (21, 30, "21 to 30"), (31, None, "More than 30"))
 ATTACHMENT_BANDS = ((0, 7, "Within a week"), (8, 28, "8 to 28 days"), (29, 90, "29 to 90 days"),
                     (91, None, "More than 90 days"))
 
@@ -332,6 +333,32 @@ def caseload(filters: Filters) -> Table:
                  note="Families each key worker leads whose case is open now.")
 
 
+def caseload_spread(filters: Filters) -> Table:
+    """Key workers by how many open cases they lead, and the median: the caseload for a partnership board,
+    which reads the spread rather than one row per named key worker (220 of them in a large council)."""
+    per_worker = (select(func.count(Family.id).label("cases"))
+                  .where(Family.status.in_(OPEN_STATUSES), Family.lead_practitioner_id.is_not(None),
+                         *_family_filters(filters, by_team_agency=False))
+                  .group_by(Family.lead_practitioner_id))
+    if filters.agency_id:
+        per_worker = per_worker.where(exists().where(User.id == Family.lead_practitioner_id,
+                                                     User.agency_id == filters.agency_id))
+    per_worker = per_worker.subquery()
+    spread = [(int(cases), n) for cases, n in db.session.execute(
+        select(per_worker.c.cases, func.count()).group_by(per_worker.c.cases)).all()]
+    rows = [(label, [sum(n for cases, n in spread if cases >= low and (high is None or cases <= high))])
+            for low, high, label in CASELOAD_BANDS]
+    table = Table("caseload", "Key workers by number of open cases", "Open cases led", ["Key workers"], rows,
+                  note="Key workers leading at least one open case, by how many they lead now.")
+    threshold = suppression_threshold()
+    workers = sum(n for _, n in spread)
+    median = weighted_median(spread)
+    table.facts.append(("Median open cases per key worker",
+                        f"{median:g}" if workers >= threshold and median is not None
+                        else f"Not shown for fewer than {threshold} key workers"))
+    return table
+
+
 def interventions_by_agency_and_type(filters: Filters) -> Table:
     # Counted by ids first (from the live-interventions index alone), then named: the names are joined to
     # the few hundred groups, not to every intervention of the period.
@@ -481,6 +508,10 @@ SECTIONS = {
     "sustainment": sustainment,
     "claims": claims_against_target,
 }
+
+
+# The monthly PDF for the partnership board: the same sections, with the caseload as a spread, not by name.
+REPORT_SECTIONS = {**SECTIONS, "caseload": caseload_spread}
 
 
 def build_dashboard(filters: Filters) -> list[Table]:

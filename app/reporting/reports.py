@@ -74,8 +74,8 @@ def monthly_context(period: Period, progress=_noop) -> dict:
     """The dashboard for one month, suppressed, with charts and a sentence of commentary per section."""
     filters = queries.Filters(period)
     sections = []
-    steps = len(queries.SECTIONS)
-    for n, builder in enumerate(queries.SECTIONS.values(), start=1):
+    steps = len(queries.REPORT_SECTIONS)
+    for n, builder in enumerate(queries.REPORT_SECTIONS.values(), start=1):
         table = builder(filters)
         if table is None:
             continue

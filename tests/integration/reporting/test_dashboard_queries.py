@@ -1,4 +1,6 @@
 """Dashboard figures against the hand-counted programme in conftest.py (October 2026)."""
+from flask import current_app
+
 from app.reporting import queries
 from app.reporting.periods import parse_period
 from app.reporting.queries import Filters
@@ -34,6 +36,16 @@ def test_referral_to_attachment(programme):
 
 def test_caseload_per_key_worker(programme):
     assert queries.caseload(Filters(OCT)).raw() == {"Alex Key": [4], "Blair Worker": [2]}
+
+
+def test_caseload_spread_for_the_monthly_report(programme, monkeypatch):
+    table = queries.caseload_spread(Filters(OCT))  # Alex Key leads 4 open cases, Blair Worker 2
+    assert table.raw() == {"1 to 10": [2], "11 to 20": [0], "21 to 30": [0], "More than 30": [0]}
+    assert dict(table.facts)["Median open cases per key worker"] == "Not shown for fewer than 5 key workers"
+    monkeypatch.setitem(current_app.config, "REPORT_SUPPRESSION_THRESHOLD", 2)
+    assert dict(queries.caseload_spread(Filters(OCT)).facts)["Median open cases per key worker"] == "3"
+    by_kw2 = queries.caseload_spread(Filters(OCT, key_worker_id=programme.kw2.id))
+    assert by_kw2.raw()["1 to 10"] == [1]
 
 
 def test_interventions_by_agency_and_type(programme):

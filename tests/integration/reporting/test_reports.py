@@ -35,9 +35,12 @@ def test_monthly_pdf_holds_the_suppressed_figures(programme):
     assert "fewer than 5" in text
     assert "Median time to triage" in text and "1 working day" in text
     assert "Median time from referral to attachment" in text and "15 days" in text
-    # Caseload 4 and 2: both small, both hidden; the counts themselves never appear beside the names.
-    caseload_line = next(line for line in text.splitlines() if "Alex Key" in line and "fewer" in line)
-    assert "4" not in caseload_line.replace("fewer than 5", "")
+    # Caseload for the board: the spread, not named key workers. Two key workers (4 and 2 open cases) in
+    # the "1 to 10" band: hidden as fewer than 5, and so is the median.
+    assert "Alex Key" not in text and "Key workers by number of open cases" in text
+    band_line = next(line for line in text.splitlines() if line.strip().startswith("1 to 10"))
+    assert "fewer than 5" in band_line and "2" not in band_line.replace("fewer than 5", "")
+    assert "Not shown for fewer than 5 key workers" in text
     # Tagged PDF (PDF/UA-1).
     info = subprocess.run(["pdfinfo", "-"], input=content, capture_output=True, check=True).stdout.decode()
     assert "Tagged:          yes" in info

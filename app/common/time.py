@@ -21,3 +21,15 @@ def as_utc(value: datetime) -> datetime:
 def london_time(value: datetime) -> datetime:
     """A stored UTC time as the clock on the wall in Europe/London (GMT or BST), for showing to people."""
     return as_utc(value).astimezone(LONDON)
+
+
+DATE_AND_TIME = "%-d %B %Y at %-I:%M%p"
+
+
+def london_text(value: datetime | None, fmt: str = DATE_AND_TIME) -> str:
+    """A stored UTC time written in Europe/London ("1 July 2026 at 1:00pm"); "" when there is none.
+    The template filter `london_time`: no page shows a stored time unconverted. %p is lower case (GOV.UK style)."""
+    if value is None:
+        return ""
+    local = london_time(value)
+    return local.strftime(fmt.replace("%p", "am" if local.hour < 12 else "pm"))

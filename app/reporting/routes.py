@@ -18,7 +18,7 @@ from app.cases.visibility import content_decision, facts_of, withheld_text
 from app.common.jobs import register_schedule_source
 from app.common.navigation import register_nav
 from app.common.pdf import render_pdf
-from app.common.time import LONDON, as_utc, today_london
+from app.common.time import london_text, today_london
 from app.extensions import db
 from app.reporting import charts, exports, forms, queries, reports, services
 from app.reporting.models import ArchivedReport, NisOptOut, ReportSchedule
@@ -49,9 +49,7 @@ def _register(state):
 
 
 def _when(value):
-    if value is None:
-        return ""
-    return as_utc(value).astimezone(LONDON).strftime("%-d %b %Y, %H:%M")
+    return london_text(value, "%-d %b %Y, %H:%M")
 
 
 # --- the dashboard --------------------------------------------------------------------------------------------

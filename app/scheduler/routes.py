@@ -6,7 +6,7 @@ from app import audit
 from app.auth.access import object_access
 from app.common.job_models import Job, JobStatus
 from app.common.jobs import job_kind
-from app.common.time import LONDON, as_utc
+from app.common.time import london_text
 from app.extensions import db
 from app.scheduler import system_jobs
 
@@ -40,10 +40,7 @@ def _load_job(job_id):
 
 
 def _when(value):
-    if value is None:
-        return None
-    local = as_utc(value).astimezone(LONDON)
-    return local.strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm")
+    return london_text(value) or None
 
 
 def _progress_text(job):

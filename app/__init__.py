@@ -25,9 +25,11 @@ def create_app(env_name=None, **overrides):
     ])
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    from app.common.text import plural
     from app.common.time import london_text
 
     app.add_template_filter(london_text, "london_time")  # stored UTC times are shown in Europe/London
+    app.add_template_filter(plural, "plural")  # {{ n|plural("family", "families") }}: "1 family", "2 families"
 
     _init_extensions(app)
     _register_blueprints(app)

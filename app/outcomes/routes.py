@@ -21,6 +21,7 @@ from app.cases.models import Need
 from app.cases.tabs import register_tab, tabs_for
 from app.cases.visibility import content_decision, facts_of
 from app.common.navigation import register_nav
+from app.common.text import plural
 from app.common.time import today_london
 from app.common.uploads import send_stored_file
 from app.extensions import db
@@ -222,10 +223,10 @@ def imports():
                 problems = refused.problems
                 form.file.errors.append(
                     problems[0].message if len(problems) == 1 and problems[0].line is None
-                    else f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}: nothing was "
+                    else f"The file has {plural(len(problems), 'problem')}: nothing was "
                          "imported. Fix them and upload the file again")
             else:
-                flash(f"{result.attached} row{'s' if result.attached != 1 else ''} attached, {result.held} held "
+                flash(f"{plural(result.attached, 'row')} attached, {result.held} held "
                       "for you to check", "success")
                 return redirect(url_for(".import_batch", batch_id=result.batch.id))
     return render_template("outcomes/imports.html", form=form, problems=problems, batches=queries.import_batches(

@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from app.common.text import plural
 from app.outcomes.dates import add_calendar_months, long_date
 from app.outcomes.facts import ClaimType, FamilyFacts, NeedEventKind, NeedFacts
 from app.outcomes.sustainment import Sustainment, needs_known_by, sustainment
@@ -172,10 +173,6 @@ def _money(amount: Decimal) -> str:
     return f"£{amount:,.0f}" if amount == amount.to_integral_value() else f"£{amount:,.2f}"
 
 
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
-
-
 def _age_on(born: date, day: date) -> int:
     # (2, 28) < (2, 29): someone born on 29 February comes of age on 1 March in a common year
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
@@ -200,7 +197,7 @@ def household_condition(facts: FamilyFacts, config: RuleSetConfig) -> ConditionR
     refs = _refs(m.person_ref for m in (*children, *expectant))
     found = []
     if children:
-        found.append(f"{_plural(len(children), 'dependent child', 'dependent children')} under {limit}")
+        found.append(f"{plural(len(children), 'dependent child', 'dependent children')} under {limit}")
     if expectant:
         found.append("an expectant parent")
     if found:
@@ -208,7 +205,7 @@ def household_condition(facts: FamilyFacts, config: RuleSetConfig) -> ConditionR
         return ConditionResult(HOUSEHOLD, True, f"{text[0].upper()}{text[1:]} at attachment ({long_date(day)})",
                                refs)
     undated = sum(1 for m in facts.members if m.date_of_birth is None)
-    note = f" ({_plural(undated, 'member has', 'members have')} no date of birth recorded)" if undated else ""
+    note = f" ({plural(undated, 'member has', 'members have')} no date of birth recorded)" if undated else ""
     return ConditionResult(HOUSEHOLD, False, f"No dependent child under {limit} or expectant parent on the day of "
                                              f"attachment ({long_date(day)}){note}")
 
@@ -221,16 +218,16 @@ def needs_at_attachment_condition(facts: FamilyFacts, config: RuleSetConfig, hea
     headline_count = len({n.headline_code for n in counted})
     want_needs, want_headlines = config.minimum_needs, config.minimum_headlines
     outside = len(at_attachment) - len(counted)
-    note = (f" ({_plural(outside, 'need')} under headlines outside {framework_name} "
+    note = (f" ({plural(outside, 'need')} under headlines outside {framework_name} "
             f"{'does' if outside == 1 else 'do'} not count)") if outside else ""
     refs = _refs(n.need_ref for n in counted)
-    got = f"{_plural(len(needs), 'need')} from {_plural(headline_count, 'headline')}"
+    got = f"{plural(len(needs), 'need')} from {plural(headline_count, 'headline')}"
     if len(needs) >= want_needs and headline_count >= want_headlines:
         return ConditionResult(NEEDS_AT_ATTACHMENT, True, f"{got[0].upper()}{got[1:]} at attachment{note}", refs)
     if not needs:
         got = "No needs"
     elif len(needs) >= want_needs:
-        got = f"{_plural(len(needs), 'need')} but from only {_plural(headline_count, 'headline')}"
+        got = f"{plural(len(needs), 'need')} but from only {plural(headline_count, 'headline')}"
     else:
         got = f"Only {got}"
     return ConditionResult(NEEDS_AT_ATTACHMENT, False, f"{got} at attachment; {want_needs} from "
@@ -271,11 +268,11 @@ def family_plan_condition(facts: FamilyFacts, status: Sustainment) -> ConditionR
     needs = needs_known_by(facts, status.closed_on or status.as_of)
     uncovered = [n for n in needs if not n.in_plan]
     if uncovered:
-        return ConditionResult(FAMILY_PLAN, False, f"The family plan does not cover {_plural(len(uncovered), 'need')}: "
+        return ConditionResult(FAMILY_PLAN, False, f"The family plan does not cover {plural(len(uncovered), 'need')}: "
                                                    f"{', '.join(_need_label(n) for n in uncovered)}",
                                _refs(n.need_ref for n in uncovered))
     return ConditionResult(FAMILY_PLAN, True, f"Family plan agreed on {long_date(agreed)}, covering "
-                                              f"{'the' if len(needs) == 1 else 'all'} {_plural(len(needs), 'need')}")
+                                              f"{'the' if len(needs) == 1 else 'all'} {plural(len(needs), 'need')}")
 
 
 def needs_resolved_condition(facts: FamilyFacts, status: Sustainment) -> ConditionResult:
@@ -288,7 +285,7 @@ def needs_resolved_condition(facts: FamilyFacts, status: Sustainment) -> Conditi
         verb = ("was" if len(status.unresolved) == 1 else "were") if status.closed_on else (
             "is" if len(status.unresolved) == 1 else "are")
         return ConditionResult(NEEDS_RESOLVED, False,
-                               f"{len(status.unresolved)} of {_plural(len(needs), 'need')} {verb} not resolved{when}: "
+                               f"{len(status.unresolved)} of {plural(len(needs), 'need')} {verb} not resolved{when}: "
                                f"{', '.join(_need_label(n) for n in status.unresolved)}",
                                _refs(n.need_ref for n in status.unresolved))
     emerged = sum(1 for n in needs if not n.at_attachment)
@@ -333,7 +330,7 @@ def not_already_claimed_condition(facts: FamilyFacts, programme: str, claim_type
                                                            f"{', '.join(c.claim_ref for c in counted)})",
                                _refs(c.claim_ref for c in counted))
     rejected = len(mine)
-    note = (f" ({_plural(rejected, 'claim')} rejected by internal audit "
+    note = (f" ({plural(rejected, 'claim')} rejected by internal audit "
             f"{'does' if rejected == 1 else 'do'} not count)") if rejected else ""
     return ConditionResult(NOT_ALREADY_CLAIMED, True, f"No {kind} claimed before in this programme{note}",
                            _refs(c.claim_ref for c in mine))
@@ -423,7 +420,7 @@ class RuleSet(ABC):
             elif result.claimable_on is not None and result.claimable_on <= soon:
                 days = (result.claimable_on - as_of).days
                 misses.append(NearMiss(claim_type, failed.code,
-                                       f"Claimable in {_plural(days, 'day')}, on {long_date(result.claimable_on)}",
+                                       f"Claimable in {plural(days, 'day')}, on {long_date(result.claimable_on)}",
                                        result.claimable_on, days))
         return misses
 

@@ -14,6 +14,7 @@ from app.cases import matching, safe_addresses
 from app.cases.models import Family, Person
 from app.cases.tabs import register_person_action
 from app.common.navigation import register_nav
+from app.common.text import plural
 from app.extensions import db
 from app.referrals import forms, importer, merging, queries, services
 from app.referrals.models import ConsentPosition, MergeKind, MergeRecord, ReferralStatus, WithoutAgreementBasis
@@ -489,10 +490,10 @@ def import_():
                 problems = refused.problems
                 form.file.errors.append(
                     problems[0].message if len(problems) == 1 and problems[0].line is None
-                    else f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}: nothing was "
+                    else f"The file has {plural(len(problems), 'problem')}: nothing was "
                          "imported. Fix them and upload the file again")
             else:
-                flash(f"{len(result.referrals)} referral{'s' if len(result.referrals) != 1 else ''} imported",
+                flash(f"{plural(len(result.referrals), 'referral')} imported",
                       "success")
                 return redirect(url_for(".queue"))
     return render_template("referrals/import.html", form=form, problems=problems,

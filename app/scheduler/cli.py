@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.common.jobs import schedule_sources
+from app.common.text import plural
 from app.scheduler import system_jobs
 from app.scheduler.schedule import SYSTEM_JOBS
 from app.scheduler.worker import Worker
@@ -40,7 +41,7 @@ def run_command(once, worker_id, lease_seconds, poll_seconds):
                     poll_seconds=poll_seconds)
     if once:
         ran = worker.run_once()
-        click.echo(f"Ran {ran} job{'s' if ran != 1 else ''}.")
+        click.echo(f"Ran {plural(ran, 'job')}.")
         return
     worker.run_forever()
 

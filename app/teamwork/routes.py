@@ -25,6 +25,7 @@ from app.common import notifications
 from app.common.navigation import register_nav
 from app.common.pdf import render_pdf
 from app.common.tasks import task_count, tasks_for
+from app.common.text import plural
 from app.common.time import today_london
 from app.common.uploads import send_stored_file
 from app.extensions import db
@@ -120,7 +121,7 @@ def notifications_list():
 def mark_notifications_read():
     if forms.MarkReadForm().validate_on_submit():
         count = notifications.mark_read(current_user.id)
-        flash(f"{count} notification{'s' if count != 1 else ''} marked as read", "success")
+        flash(f"{plural(count, 'notification')} marked as read", "success")
     return redirect(url_for(".notifications_list"))
 
 

@@ -30,7 +30,7 @@ from app.reporting.models import ArchivedReport
 from app.sharing import services as sharing
 from tests.conftest import make_app_on_own_database
 from tests.databases import ThrowawayDatabase
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, Factory
 from tests.integration.auth.test_rate_limit import REDIS_URI, _redis_or_skip
 from tests.integration.scheduler.test_processes import Scheduler, _until
 
@@ -62,16 +62,17 @@ class Council:
 
 
 class Instance:
-    """`gunicorn wsgi:app` with two workers, configured only by the environment, as in production."""
+    """`gunicorn wsgi:app` with two workers, configured only by the environment, as in production (--preload
+    imports the app once per instance rather than once per worker: the machine running the tests is small)."""
 
     def __init__(self, env, log):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log
         with open(log, "wb") as output:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
-                 "--timeout", "60", "wsgi:app"], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+            command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
+                       "--preload", "--timeout", "60", "--graceful-timeout", "5", "wsgi:app"]
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
 
     def wait_until_healthy(self, timeout=90):  # startup is slow on a busy machine
         deadline = time.monotonic() + timeout
@@ -86,13 +87,19 @@ class Instance:
             time.sleep(0.2)
         raise AssertionError(f"{self.base} did not become healthy:\n{Path(self.log).read_text()[-3000:]}")
 
-    def stop(self):
-        self.process.terminate()
+
+
+def _stop(processes):
+    """SIGTERM to all at once, then wait for each (a graceful stop takes seconds each; one after another adds up)."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
         try:
-            self.process.wait(timeout=20)
+            process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+            process.kill()
+            process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -106,18 +113,22 @@ def council(db_kind, tmp_path_factory):
     with ThrowawayDatabase("postgresql") as url:
         app = make_app_on_own_database(url)
         app.config.update(REPORTS_DIR=str(reports), UPLOADS_DIR=str(uploads))
-        ids = _set_up(app)
         env = {**os.environ, "HEARTH_ENV": "test", "TEST_DATABASE_URL": url, "REPORTS_DIR": str(reports),
                "UPLOADS_DIR": str(uploads), "RATELIMIT_STORAGE_URI": REDIS_URI, "RATELIMIT_KEY_PREFIX": prefix,
                "TRUSTED_PROXIES": "1", "PYTHONPATH": str(ROOT)}
+        # Everything starts at once (the schema is there; the rows come while they start): each process
+        # takes seconds to import the app.
         instances = [Instance(env, folder / f"gunicorn-{n}.log") for n in (1, 2)]
+        schedulers = [Scheduler(url, reports, name, "--poll-seconds", "0.2") for name in ("S1", "S2")]
         try:
+            ids = _set_up(app)
             for instance in instances:
                 instance.wait_until_healthy()
+            for scheduler in schedulers:
+                scheduler.wait_for("started")
             yield Council(app, url, reports, [i.base for i in instances], ids)
         finally:
-            for instance in instances:
-                instance.stop()
+            _stop([process.process for process in instances + schedulers])
             for key in redis_client.scan_iter(match=f"*{prefix}*"):
                 redis_client.delete(key)
             with app.app_context():
@@ -133,8 +144,7 @@ def _set_up(app):
         health = auth_services.create_agency("Two Instances Health", "health")
 
         def user(email, role, agency):
-            return auth_services.create_user(email=email, name=email.split("@")[0].title(), role=role,
-                                             agency=agency, password=TEST_PASSWORD)
+            return Factory().user(role, agency=agency, email=email, name=email.split("@")[0].title())
 
         kw = user("kw@two.example", "key_worker", council)
         health_visitor = user("hv@two.example", "practitioner", health)
@@ -237,15 +247,9 @@ def test_reports_requested_on_both_instances_are_made_once_by_two_schedulers(cou
             job_pages.setdefault(period, set()).add(response.headers["Location"])
     assert all(len(pages) == 1 for pages in job_pages.values())
 
-    schedulers = [Scheduler(council.url, council.reports, name, "--poll-seconds", "0.2") for name in ("S1", "S2")]
-    try:
-        for scheduler in schedulers:
-            scheduler.wait_for("started")
-        _until(lambda: _count(council, select(func.count()).select_from(Job).where(
-            Job.kind.like("report%"), Job.status == JobStatus.SUCCEEDED)) == len(periods), timeout=120)
-    finally:
-        for scheduler in schedulers:
-            scheduler.kill()
+    # The council's two schedulers (started with the instances) take the jobs.
+    _until(lambda: _count(council, select(func.count()).select_from(Job).where(
+        Job.kind.like("report%"), Job.status == JobStatus.SUCCEEDED)) == len(periods), timeout=120)
 
     with council.app.app_context():
         jobs = db.session.scalars(select(Job).where(Job.kind.like("report%"))).all()

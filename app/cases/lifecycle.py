@@ -45,6 +45,19 @@ ACTION_LABELS = {
     S.CLOSED: "Close the case",
 }
 
+# Going back a step is a different act from going forward to it: an active case's plan is revised, not agreed.
+BACKWARD_LABELS = {
+    (S.ACTIVE, S.PLAN): "Revise the plan",
+    (S.PLAN, S.ASSESSMENT): "Go back to the assessment",
+}
+
+
+def action_label(current: FamilyStatus, target: FamilyStatus) -> str:
+    """What the button that moves a case from `current` to `target` says."""
+    if current == S.CLOSED:
+        return "Reopen the case"
+    return BACKWARD_LABELS.get((current, target)) or ACTION_LABELS.get(target, target.label)
+
 
 class LifecycleError(ValueError):
     """A transition the rules refuse; the message is fit to show the user."""

@@ -19,7 +19,6 @@ from app.cases.form_flow import already_sent, fresh_token, show_errors
 from app.cases.models import (
     ClosureReason,
     Family,
-    FamilyStatus,
     Intervention,
     Person,
     PlanGoal,
@@ -154,16 +153,15 @@ def summary(family):
     return _render("cases/summary.html", family, "summary", page_title=f"Family {family.reference}",
                    counts=queries.summary_counts(family), people=queries.family_people(family),
                    history=queries.status_history(family), next_steps=lifecycle.allowed_targets(family.status),
-                   labels=lifecycle.ACTION_LABELS, documents=family_documents(family))
+                   action_label=lifecycle.action_label, documents=family_documents(family))
 
 
 @bp.route("/<int:family_id>/status", methods=["GET", "POST"])
 @family_access(Action.WORK_ON_FAMILY)
 def change_status(family):
     form = forms.StatusForm()
-    form.to_status.choices = forms.choices([(s.value, lifecycle.ACTION_LABELS.get(s, s.label) if not (
-        s == FamilyStatus.ACTIVE and family.status == FamilyStatus.CLOSED) else "Reopen the case")
-        for s in lifecycle.allowed_targets(family.status)])
+    form.to_status.choices = forms.choices([(s.value, lifecycle.action_label(family.status, s))
+                                            for s in lifecycle.allowed_targets(family.status)])
     if request.method == "GET":
         form.changed_on.data = today_london()
         form.to_status.data = request.args.get("to")

@@ -54,6 +54,20 @@ def test_a_case_goes_through_its_lifecycle_and_reopens(casework):
     assert "FamilyClosed" in actions and "FamilyReopened" in actions
 
 
+def test_an_active_case_offers_to_revise_its_plan_not_to_agree_it(casework):
+    cw, kw = casework, casework.key_worker
+    _ready_for_plan(cw)
+    lifecycle.change_status(cw.family, "assessment", actor=kw)
+    lifecycle.change_status(cw.family, "plan", actor=kw)
+    services.add_plan_goal(cw.family, action="Attend school daily", owner_agency=kw.agency,
+                           due_on=today_london() + timedelta(days=30), actor=kw)
+    lifecycle.change_status(cw.family, "active", actor=kw)
+    summary = cw.kw_client.get(f"/families/{cw.family.id}").get_data(as_text=True)
+    status_page = cw.kw_client.get(f"/families/{cw.family.id}/status").get_data(as_text=True)
+    for html in (summary, status_page):
+        assert "Revise the plan" in html and "Agree the plan" not in html
+
+
 def test_a_refused_transition_changes_nothing(casework):
     with pytest.raises(lifecycle.TransitionNotAllowed):
         lifecycle.change_status(casework.family, "active", actor=casework.key_worker)

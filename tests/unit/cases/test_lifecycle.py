@@ -55,3 +55,20 @@ def test_the_plan_needs_a_completed_assessment_and_active_needs_goals():
 
 def test_allowed_targets_follow_the_lifecycle_order():
     assert lifecycle.allowed_targets(S.PLAN) == [S.ASSESSMENT, S.ACTIVE, S.CLOSED]
+
+
+@pytest.mark.parametrize(("current", "target", "label"), [
+    (S.ASSESSMENT, S.PLAN, "Agree the plan"),
+    (S.ACTIVE, S.PLAN, "Revise the plan"),
+    (S.PLAN, S.ACTIVE, "Make the case active"),
+    (S.PLAN, S.ASSESSMENT, "Go back to the assessment"),
+    (S.ATTACHED, S.ASSESSMENT, "Start the assessment"),
+    (S.ACTIVE, S.CLOSED, "Close the case"),
+    (S.CLOSED, S.ACTIVE, "Reopen the case"),
+])
+def test_a_button_says_what_the_step_does_from_where_the_case_is(current, target, label):
+    assert lifecycle.action_label(current, target) == label
+
+
+def test_every_allowed_step_has_a_label():
+    assert all(lifecycle.action_label(current, target) for current, target in ALLOWED)

@@ -186,7 +186,9 @@ def new_thread(family):
 @family_access()
 def thread(family, thread_id):
     record = get_child_or_404(MessageThread, thread_id, family)
-    form = _message_form(forms.MessageForm, family) if _may_work() else None
+    subject_decision = decide(record, person_ids=queries.opening_people([record.id]).get(record.id, []))
+    # Replying needs a discussion one may read: answering a withheld one would be answering blind.
+    form = _message_form(forms.MessageForm, family) if _may_work() and subject_decision else None
     if form is not None and request.method == "GET":
         form.extra_sensitive.data = record.extra_sensitive  # a reply in an extra-sensitive discussion, likely so too
     if request.method == "POST":
@@ -208,7 +210,6 @@ def thread(family, thread_id):
                 return redirect(url_for(".thread", family_id=family.id, thread_id=record.id))
     page = queries.thread_messages_page(record, page=request.args.get("page", type=int))
     rows = [(m, decide(m)) for m in page.items]
-    subject_decision = decide(record, person_ids=queries.opening_people([record.id]).get(record.id, []))
     return _render("teamwork/thread.html", family, "messages",
                    page_title="Discussion" if not subject_decision else record.subject, thread=record,
                    subject_decision=subject_decision, rows=rows, page=page, form=form, withheld=withheld)

@@ -117,6 +117,19 @@ def test_double_submit_sends_one_message(app, team):
     assert _messages() == before + 1
 
 
+def test_a_withheld_discussion_cannot_be_answered(app, team):
+    services.start_thread(team.family, subject="Health MARKER-SUBJECT", body="MARKER-BODY diagnosis",
+                          category="health", actor=team.health)
+    db.session.commit()
+    police = client_for(app, team.police)
+    thread_id = db.session.scalar(select(Message.thread_id))
+    url = f"/families/{team.family.id}/messages/{thread_id}"
+    assert ">Reply</h2>" not in police.get(url).get_data(as_text=True)
+    before = _messages()
+    response = post_form(police, url, {"body": "Blind answer", "category": "crime", "form_token": "x"})
+    assert response.status_code == 403 and _messages() == before
+
+
 def test_programme_manager_reads_but_cannot_post(app, team):
     manager = client_for(app, team.manager)
     assert manager.get(f"/families/{team.family.id}/messages").status_code == 200

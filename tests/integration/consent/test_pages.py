@@ -69,16 +69,23 @@ def test_withdrawing_is_one_button_and_counts_at_once(app, scenario):
     assert "MARKER-HEALTH-MUM-CONSENT" not in kw.get(notes).get_data(as_text=True)
 
 
+def _ask_police(scenario, kw, person, why=""):
+    """The key worker asks the police to share what they hold about `person` (crime); the open request."""
+    family = scenario.family
+    ask = f"/families/{family.id}/ask?agency_id={scenario.users['police'].agency_id}&category=crime&people={person.id}"
+    response = post_form(kw, ask, {"why": why} if why else {})
+    return response, db.session.scalar(sa.select(SharingRequest).where(SharingRequest.family_id == family.id))
+
+
 def test_asking_and_the_holding_agency_answering_with_a_real_basis(app, scenario):
     kw = signed_in_client(app, scenario.users["key_worker"])
     police = signed_in_client(app, scenario.users["police"])
     family, mum = scenario.family, scenario.people["mum"]
     notes = f"/families/{family.id}/notes"
     assert "MARKER-POLICE-MUM-NOBASIS" not in kw.get(notes).get_data(as_text=True)
-    ask = f"/families/{family.id}/ask?agency_id={scenario.users['police'].agency_id}&category=crime&people={mum.id}"
-    assert post_form(kw, ask, {"why": "Planning a joint visit"}).status_code == 302
-    assert post_form(kw, ask, {"why": "Again"}).status_code == 302  # asking twice keeps one open request
-    req = db.session.scalar(sa.select(SharingRequest).where(SharingRequest.family_id == family.id))
+    assert _ask_police(scenario, kw, mum, "Planning a joint visit")[0].status_code == 302
+    response, req = _ask_police(scenario, kw, mum, "Again")  # asking twice keeps one open request
+    assert response.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(SharingRequest.id))) == 1
     # another agency cannot see or answer it
     assert signed_in_client(app, scenario.users["health"]).get(f"/sharing/requests/{req.id}").status_code == 404
@@ -96,9 +103,7 @@ def test_a_refusal_is_recorded_and_shares_nothing(app, scenario):
     kw = signed_in_client(app, scenario.users["key_worker"])
     police = signed_in_client(app, scenario.users["police"])
     family, mum = scenario.family, scenario.people["mum"]
-    post_form(kw, f"/families/{family.id}/ask?agency_id={scenario.users['police'].agency_id}&category=crime"
-                  f"&people={mum.id}", {})
-    req = db.session.scalar(sa.select(SharingRequest).where(SharingRequest.family_id == family.id))
+    _, req = _ask_police(scenario, kw, mum)
     missing_reason = post_form(police, f"/sharing/requests/{req.id}", {"answer": "refused", "reason": ""})
     assert "Enter the reason for your answer" in missing_reason.get_data(as_text=True)
     post_form(police, f"/sharing/requests/{req.id}", {"answer": "refused", "reason": "Investigation open"})
@@ -112,10 +117,8 @@ def test_a_refusal_is_recorded_and_shares_nothing(app, scenario):
 def test_the_duty_to_share_is_refused_while_not_in_force(app, scenario):
     police = signed_in_client(app, scenario.users["police"])
     kw = signed_in_client(app, scenario.users["key_worker"])
-    family, child = scenario.family, scenario.people["child"]
-    post_form(kw, f"/families/{family.id}/ask?agency_id={scenario.users['police'].agency_id}&category=crime"
-                  f"&people={child.id}", {})
-    req = db.session.scalar(sa.select(SharingRequest).where(SharingRequest.family_id == family.id))
+    child = scenario.people["child"]
+    _, req = _ask_police(scenario, kw, child)
     response = post_form(police, f"/sharing/requests/{req.id}", {"answer": "duty_to_share", "reason": "Relevant"})
     assert "not in force" in response.get_data(as_text=True)
     db.session.refresh(req)

@@ -5,6 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import g, has_request_context
+from sqlalchemy import Select, func, select
+
+from app.extensions import db
 
 
 @dataclass(frozen=True)
@@ -17,17 +20,33 @@ class Task:
 
 
 TaskProvider = Callable[[object], list[Task]]
+TaskCounter = Callable[[object], int]
 _PROVIDERS: list[TaskProvider] = []
+_COUNTERS: dict[TaskProvider, TaskCounter] = {}
 
 
-def register_task_provider(provider: TaskProvider) -> None:
+def register_task_provider(provider: TaskProvider, count: TaskCounter | None = None) -> None:
+    """`count` says how many tasks the provider would list, without listing them: give one where the list
+    grows with the council (a queue that every programme manager shares), since the menu shows the number
+    on every page."""
     if provider not in _PROVIDERS:
         _PROVIDERS.append(provider)
+    if count is not None:
+        _COUNTERS[provider] = count
+
+
+def count_rows(query: Select) -> int:
+    """How many rows a provider's query would list: one count in SQL, no rows fetched."""
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+
+
+def _request_cache(name: str) -> dict:
+    return g.setdefault(name, {}) if has_request_context() else {}
 
 
 def tasks_for(user) -> list[Task]:
     """Every task of the user, soonest due first (undated last), then by title. Once per request."""
-    cache = g.setdefault("hearth_tasks", {}) if has_request_context() else {}
+    cache = _request_cache("hearth_tasks")
     if user.id not in cache:
         tasks = [task for provider in _PROVIDERS for task in provider(user)]
         cache[user.id] = sorted(tasks, key=lambda t: (t.due_on is None, t.due_on or date.min, t.title, t.url))
@@ -35,4 +54,12 @@ def tasks_for(user) -> list[Task]:
 
 
 def task_count(user) -> int:
-    return len(tasks_for(user))
+    """How many tasks `tasks_for` lists, counted in SQL where the provider can count. Once per request."""
+    listed = _request_cache("hearth_tasks")
+    if user.id in listed:
+        return len(listed[user.id])
+    cache = _request_cache("hearth_task_count")
+    if user.id not in cache:
+        cache[user.id] = sum(_COUNTERS[provider](user) if provider in _COUNTERS else len(provider(user))
+                             for provider in _PROVIDERS)
+    return cache[user.id]

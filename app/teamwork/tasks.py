@@ -3,12 +3,12 @@ notifications service in `common` asks for. Registered once, when the app is cre
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from app.auth.models import Role, User
 from app.cases.models import OPEN_GOAL_STATUSES, Family, LeadAssignment, PlanGoal, PlanReview
 from app.common.notifications import register_audience, set_address_book
-from app.common.tasks import Task, register_task_provider
+from app.common.tasks import Task, count_rows, register_task_provider
 from app.common.time import today_london
 from app.extensions import db
 from app.sharing.models import Consent, IgAlert, RequestStatus, SharingRequest
@@ -70,17 +70,23 @@ def handover_to_acknowledge_tasks(user) -> list[Task]:
                  family_path(fid, "handover", nid), None, "Handovers") for nid, fid, ref in rows]
 
 
+def _open_sharing_requests(user) -> Select:
+    return (select(SharingRequest.id, Family.reference)
+            .join(Family, Family.id == SharingRequest.family_id)
+            .where(SharingRequest.holding_agency_id == user.agency_id, SharingRequest.status == RequestStatus.OPEN)
+            .order_by(SharingRequest.created_at_utc, SharingRequest.id))
+
+
 def sharing_request_tasks(user) -> list[Task]:
     """Requests to share that the user's agency holds the information for; its designated leads answer them."""
     if not user.is_designated_lead:
         return []
-    rows = db.session.execute(
-        select(SharingRequest.id, Family.reference, SharingRequest.created_at_utc)
-        .join(Family, Family.id == SharingRequest.family_id)
-        .where(SharingRequest.holding_agency_id == user.agency_id, SharingRequest.status == RequestStatus.OPEN)
-        .order_by(SharingRequest.created_at_utc, SharingRequest.id)).all()
     return [Task("sharing_request", f"Answer a request to share about family {ref}", f"/sharing/requests/{rid}",
-                 None, "Sharing requests") for rid, ref, _ in rows]
+                 None, "Sharing requests") for rid, ref in db.session.execute(_open_sharing_requests(user)).all()]
+
+
+def sharing_request_count(user) -> int:
+    return count_rows(_open_sharing_requests(user)) if user.is_designated_lead else 0
 
 
 CONSENT_REVIEW_NOTICE_DAYS = 30
@@ -99,16 +105,26 @@ def consent_review_tasks(user) -> list[Task]:
             for _, fid, ref, due in rows]
 
 
+def _is_ig_officer(user) -> bool:
+    return getattr(user.role, "value", user.role) == Role.IG_OFFICER.value
+
+
+def _alerts_to_review() -> Select:
+    return (select(IgAlert.id, Family.reference, IgAlert.due_on, IgAlert.kind)
+            .outerjoin(Family, Family.id == IgAlert.family_id)  # an export-limit alert is about no family
+            .where(IgAlert.reviewed_at_utc.is_(None)).order_by(IgAlert.due_on, IgAlert.id))
+
+
 def ig_alert_tasks(user) -> list[Task]:
-    if getattr(user.role, "value", user.role) != Role.IG_OFFICER.value:
+    if not _is_ig_officer(user):
         return []
-    rows = db.session.execute(
-        select(IgAlert.id, Family.reference, IgAlert.due_on, IgAlert.kind)
-        .outerjoin(Family, Family.id == IgAlert.family_id)  # an export-limit alert is about no family
-        .where(IgAlert.reviewed_at_utc.is_(None)).order_by(IgAlert.due_on, IgAlert.id)).all()
     return [Task("ig_alert", f"Review {kind.label.lower()}" + (f" for family {ref}" if ref else ""),
                  f"/information-governance/alerts/{aid}", due, "Information governance alerts")
-            for aid, ref, due, kind in rows]
+            for aid, ref, due, kind in db.session.execute(_alerts_to_review()).all()]
+
+
+def ig_alert_count(user) -> int:
+    return count_rows(_alerts_to_review()) if _is_ig_officer(user) else 0
 
 
 def triage_audience(**_):
@@ -130,9 +146,12 @@ def addresses(user_ids) -> dict[int, str]:
 
 
 def register_teamwork_tasks():
+    # The user's own work is listed to be counted; the queues an agency or the council shares are counted in SQL.
     for provider in (meeting_action_tasks, plan_goal_tasks, plan_review_tasks, handover_to_write_tasks,
-                     handover_to_acknowledge_tasks, sharing_request_tasks, consent_review_tasks, ig_alert_tasks):
+                     handover_to_acknowledge_tasks, consent_review_tasks):
         register_task_provider(provider)
+    register_task_provider(sharing_request_tasks, count=sharing_request_count)
+    register_task_provider(ig_alert_tasks, count=ig_alert_count)
     register_audience("triage", triage_audience)
     register_audience("family_team", family_team_audience)
     set_address_book(addresses)

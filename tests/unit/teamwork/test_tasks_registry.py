@@ -31,3 +31,22 @@ def test_merged_and_ordered():
 
 def test_links_are_built_without_a_request():
     assert family_path(12, "messages", 3) == "/families/12/messages/3"
+
+
+def test_a_counter_answers_for_its_provider_without_listing():
+    def listed(user):
+        return [Task("a", "Mine", "/1")]
+
+    def queue(user):
+        raise AssertionError("a counted queue is not listed to be counted")
+
+    saved = list(tasks._PROVIDERS), dict(tasks._COUNTERS)
+    tasks._PROVIDERS[:] = []
+    try:
+        register_task_provider(listed)
+        register_task_provider(queue, count=lambda user: 40)
+        assert task_count(_User()) == 41
+    finally:
+        tasks._PROVIDERS[:] = saved[0]
+        tasks._COUNTERS.clear()
+        tasks._COUNTERS.update(saved[1])

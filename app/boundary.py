@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from app.audit.services import write_pending_refusals
 from app.auth.access import endpoint_access
 from app.common.deferred import run_deferred_writes
+from app.common.per_request import once_per_request
 from app.extensions import db
 
 ERROR_TITLES = {
@@ -91,19 +92,16 @@ def _security_headers(response):
         response.headers["Pragma"] = "no-cache"
 
 
+@once_per_request
 def _template_context():
     from app.common.navigation import navigation_items
 
-    # Once a request: every form field's GOV.UK widget renders its own template, and each render would
-    # otherwise count the menu's waiting items again (five times over for a page with a four-field form).
-    if "navigation_items" not in g:
-        g.navigation_items = navigation_items(current_user, request.endpoint)
     return {
         "cspNonce": g.get("csp_nonce"),
         "request_id": g.get("request_id"),
         "service_name": current_app.config["SERVICE_NAME"],
         "council_name": current_app.config["COUNCIL_NAME"],
-        "navigation_items": g.navigation_items,
+        "navigation_items": navigation_items(current_user, request.endpoint),
     }
 
 

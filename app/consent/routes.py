@@ -19,6 +19,7 @@ from app.cases.names import normalise_name
 from app.cases.queries import family_people
 from app.cases.tabs import register_tab, tabs_for
 from app.common.navigation import register_nav
+from app.common.per_request import once_per_request
 from app.common.time import london_time, today_london, utcnow
 from app.common.uploads import UploadRefused, delete_stored_file, store_upload
 from app.consent import forms
@@ -62,6 +63,7 @@ def services_open_requests(user) -> int:
         SharingRequest.holding_agency_id == user.agency_id, SharingRequest.status == RequestStatus.OPEN)) or 0
 
 
+@once_per_request
 def _break_glass_banner():
     """Every page shows the live emergency grants of the signed-in user."""
     if not getattr(current_user, "is_authenticated", False):

@@ -33,6 +33,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Sto
 
 from app.cases import services
 from app.cases.models import ClosureReason, Gender, GoalStatus, Relationship
+from app.common.widgets import GovLongSelect
 from app.framework.categories import DataCategory
 
 
@@ -161,15 +162,15 @@ class AddressForm(FlaskForm):
 
 
 class LeadForm(FlaskForm):
-    lead_practitioner_id = SelectField("Lead practitioner", widget=GovSelect(), coerce=_id_or_none, choices=[],
+    lead_practitioner_id = SelectField("Lead practitioner", widget=GovLongSelect(), coerce=_id_or_none, choices=[],
                                        validators=[InputRequired("Select the lead practitioner")])
     submit = SubmitField("Save lead practitioner", widget=GovSubmitInput())
 
 
 class TeamMemberForm(FlaskForm):
-    agency_id = SelectField("Agency", widget=GovSelect(), coerce=_id_or_none, choices=[],
+    agency_id = SelectField("Agency", widget=GovLongSelect(), coerce=_id_or_none, choices=[],
                             validators=[InputRequired("Select an agency")])
-    user_id = SelectField("Named worker (optional)", widget=GovSelect(), coerce=_id_or_none, choices=[],
+    user_id = SelectField("Named worker (optional)", widget=GovLongSelect(), coerce=_id_or_none, choices=[],
                           description="Leave as 'No named worker' to add the agency only")
     role_description = StringField("Their role in the team", widget=GovTextInput(), validators=[
         InputRequired("Enter their role in the team"), text_limit("Role", 120)],
@@ -209,7 +210,7 @@ class NeedForm(FlaskForm):
     descriptor_id = SelectField("The need", widget=GovSelect(), coerce=_id_or_none, choices=[],
                                 validators=[InputRequired("Select the need from the outcome framework")])
     identified_on = GovDateField("Date identified", required_message="Enter the date the need was identified")
-    source_agency_id = SelectField("Agency that identified it", widget=GovSelect(), coerce=_id_or_none, choices=[])
+    source_agency_id = SelectField("Agency that identified it", widget=GovLongSelect(), coerce=_id_or_none, choices=[])
     person_ids = PeopleField()
     at_attachment = BooleanField("Identified at attachment", widget=GovCheckboxInput())
     submit = SubmitField("Add need", widget=GovSubmitInput())
@@ -239,7 +240,7 @@ class PlanGoalForm(FlaskForm):
     action = TextAreaField("Action", widget=GovTextArea(), validators=[
         InputRequired("Enter the action"), text_limit("The action", services.ACTION_LIMIT)],
         description="What will be done, and by whom")
-    owner_agency_id = SelectField("Agency that owns the action", widget=GovSelect(), coerce=_id_or_none, choices=[],
+    owner_agency_id = SelectField("Agency that owns the action", widget=GovLongSelect(), coerce=_id_or_none, choices=[],
                                   validators=[InputRequired("Select the agency that owns the action")])
     due_on = GovDateField("Due date", required_message="Enter the due date")
     status = RadioField("Status", widget=GovRadioInput(), choices=choices(GoalStatus.choices()), coerce=_code,
@@ -275,7 +276,7 @@ def extra_sensitive_field():
 class InterventionForm(FlaskForm):
     type_id = SelectField("Type of work", widget=GovSelect(), coerce=_id_or_none, choices=[],
                           validators=[InputRequired("Select the type of work")])
-    agency_id = SelectField("Agency that did the work", widget=GovSelect(), coerce=_id_or_none, choices=[],
+    agency_id = SelectField("Agency that did the work", widget=GovLongSelect(), coerce=_id_or_none, choices=[],
                             validators=[InputRequired("Select the agency that did the work")])
     person_ids = PeopleField()
     occurred_on = GovDateField("Date of the work", required_message="Enter the date of the work")

@@ -6,7 +6,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxesInput,
     GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
@@ -17,6 +16,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from app.auth.models import Role
 from app.cases.forms import GovDateField
 from app.common.time import LONDON
+from app.common.widgets import GovLongSelect
 from app.reporting.periods import InvalidPeriod, PeriodRule, parse_period
 
 
@@ -49,8 +49,8 @@ class DashboardFilterForm(FlaskForm):
                                      "(October to December 2026)",
                          validators=[InputRequired(message="Enter a period, like 2026-10"),
                                      Length(max=7, message="Enter a period, like 2026-10 or 2026-Q3"), _period_check])
-    key_worker = SelectField("Key worker", widget=GovSelect(), coerce=_int_or_none, validate_choice=False)
-    agency = SelectField("Agency", widget=GovSelect(), coerce=_int_or_none, validate_choice=False)
+    key_worker = SelectField("Key worker", widget=GovLongSelect(), coerce=_int_or_none, validate_choice=False)
+    agency = SelectField("Agency", widget=GovLongSelect(), coerce=_int_or_none, validate_choice=False)
     submit = SubmitField("Show figures", widget=GovSubmitInput())
 
     def __init__(self, *args, key_workers, agencies, **kwargs):

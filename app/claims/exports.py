@@ -22,10 +22,10 @@ COLUMNS = ("family_reference", "rule_set", "claim_type", "amount_gbp", "closure_
 FORMATS = ("csv", "xlsx")
 
 
-def _sample_result(claim: Claim) -> str:
-    if not claim.sampled:
+def _sample_result(sampled: bool, result) -> str:
+    if not sampled:
         return "not_sampled"
-    return claim.sample_result.value if claim.sample_result else "pending"
+    return result.value if result else "pending"
 
 
 def rows(claim_round: ClaimRound) -> list[dict]:
@@ -35,14 +35,18 @@ def rows(claim_round: ClaimRound) -> list[dict]:
         .outerjoin(preparer, preparer.id == ClaimRound.prepared_by_user_id)
         .outerjoin(approver, approver.id == ClaimRound.approved_by_user_id)
         .where(ClaimRound.id == claim_round.id)).one()
+    # The columns the export writes, not whole claims: a claim's judged conditions (JSON) are not exported.
     result = db.session.execute(
-        sa.select(Claim, Family.reference).join(Family, Family.id == Claim.family_id)
+        sa.select(Family.reference, Claim.rule_set_code, Claim.claim_type, Claim.amount_pence, Claim.closed_on,
+                  Claim.sustainment_ends_on, Claim.sampled, Claim.sample_result)
+        .join(Family, Family.id == Claim.family_id)
         .where(Claim.round_id == claim_round.id, Claim.status == ClaimStatus.INCLUDED)
         .order_by(Family.reference, Claim.claim_type, Claim.id)).all()
-    return [{"family_reference": reference, "rule_set": claim.rule_set_code, "claim_type": claim.claim_type.value,
-             "amount_pence": claim.amount_pence, "closure_date": claim.closed_on,
-             "sustainment_end": claim.sustainment_ends_on, "prepared_by": names[0] or "",
-             "approved_by": names[1] or "", "sample_result": _sample_result(claim)} for claim, reference in result]
+    return [{"family_reference": row.reference, "rule_set": row.rule_set_code, "claim_type": row.claim_type.value,
+             "amount_pence": row.amount_pence, "closure_date": row.closed_on,
+             "sustainment_end": row.sustainment_ends_on, "prepared_by": names[0] or "",
+             "approved_by": names[1] or "", "sample_result": _sample_result(row.sampled, row.sample_result)}
+            for row in result]
 
 
 def frame(claim_round: ClaimRound) -> pd.DataFrame:

@@ -61,6 +61,10 @@ def load_config(env_name=None, environ=None):
         "AUDIT_HMAC_KEY": env.get("AUDIT_HMAC_KEY") or DEV_AUDIT_HMAC_KEY,
         "SQLALCHEMY_DATABASE_URI": db_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A streaming replica for the dashboard's and reports' read-only aggregates (docs/DEPLOYMENT.md);
+        # nothing is ever written there. Without one they read the primary.
+        "SQLALCHEMY_BINDS": ({"reporting": {"url": env["REPORTING_DATABASE_URL"], "pool_pre_ping": True}}
+                             if env.get("REPORTING_DATABASE_URL") else {}),
         "REPORTS_DIR": env.get("REPORTS_DIR") or str(BASE_DIR / "reports"),
         "UPLOADS_DIR": env.get("UPLOADS_DIR") or str(INSTANCE_DIR / "uploads"),
         "UPLOAD_MAX_BYTES": _int(env, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024),

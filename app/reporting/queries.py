@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import and_, case, exists, func, literal, select
+from sqlalchemy import and_, case, exists, func, literal, select, text
 
 from app.auth.models import Agency, AgencyKind, Role, User
 from app.cases.models import (
@@ -117,8 +117,39 @@ def present(table: Table, threshold: int | None = None) -> Presented:
 
 # --- SQL helpers -----------------------------------------------------------------------------------------
 
+def _reporting_bind() -> dict | None:
+    """The reporting replica when REPORTING_DATABASE_URL names one, else None (the primary)."""
+    engines = db.engines
+    return {"bind": engines["reporting"]} if "reporting" in engines else None
+
+
+def _read(statement):
+    """Every aggregate of the dashboard and the reports is read here: from the reporting replica when there
+    is one, so the partnership's figures never load the primary that case work writes to."""
+    return db.session.execute(statement, bind_arguments=_reporting_bind())
+
+
+def reporting_copy_note() -> str | None:
+    """What the dashboard says when its figures come from the reporting replica, with how far behind the
+    live service it is where the replica can tell (PostgreSQL's replay time); None when they do not."""
+    bind = _reporting_bind()
+    if bind is None:
+        return None
+    lag = None
+    if bind["bind"].dialect.name == "postgresql":
+        # NULL on a server that is not replaying a primary's changes.
+        lag = _read(text("SELECT EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())")).scalar()
+    note = "These figures are read from the reporting copy of the database"
+    if lag is None:
+        return note + "."
+    minutes = int(max(0.0, float(lag)) // 60)
+    return note + (", less than a minute behind the live service." if minutes < 1
+                   else f", {plural(minutes, 'minute')} behind the live service.")
+
+
 def _dialect() -> str:
-    return db.session.get_bind().dialect.name
+    bind = _reporting_bind()
+    return (bind["bind"] if bind else db.session.get_bind()).dialect.name
 
 
 def month_of(column):
@@ -190,7 +221,7 @@ def _days_text(value: float | None) -> str:
 def families_by_state(filters: Filters) -> Table:
     query = (select(Family.status, func.count()).where(*_family_filters(filters))
              .group_by(Family.status))
-    counts = dict(db.session.execute(query).all())
+    counts = dict(_read(query).all())
     return Table("states", "Families by lifecycle state", "State", ["Families"],
                  [(status.label, [counts.get(status, 0)]) for status in FamilyStatus],
                  note="Where each family's case is now, when the report was made.")
@@ -255,7 +286,7 @@ def referrals_by_agency(filters: Filters) -> Table:
                                            Family.lead_practitioner_id == filters.key_worker_id))
     months = filters.period.months()
     by_agency: dict[str, AgencyCounts] = {}
-    for name, kind, month_code, count in db.session.execute(query).all():
+    for name, kind, month_code, count in _read(query).all():
         row = by_agency.setdefault(name, AgencyCounts(name, kind, None, [0] * len(months)))
         row.counts[months.index(month_code)] = count
     rows, folded = fold_agencies(list(by_agency.values()))
@@ -280,7 +311,7 @@ def triage_times(filters: Filters) -> Table:
     target = triage_target()
     within = past = 0
     waits = []
-    for received_on, triaged_on, count in db.session.execute(query).all():
+    for received_on, triaged_on, count in _read(query).all():
         days = working_days_between(received_on, triaged_on)
         waits.append((days, count))
         if days > target:
@@ -311,7 +342,7 @@ def referral_to_attachment(filters: Filters) -> Table:
                   .subquery())
     query = (select(per_family.c.days, func.count()).where(per_family.c.days.is_not(None))
              .group_by(per_family.c.days))
-    spread = [(int(d), n) for d, n in db.session.execute(query).all()]
+    spread = [(int(d), n) for d, n in _read(query).all()]
     rows = []
     for low, high, label in ATTACHMENT_BANDS:
         rows.append((label, [sum(n for d, n in spread if d >= low and (high is None or d <= high))]))
@@ -332,7 +363,7 @@ def caseload(filters: Filters) -> Table:
              .group_by(User.name, User.id).order_by(User.name, User.id))
     if filters.agency_id:
         query = query.where(User.agency_id == filters.agency_id)
-    rows = [(name, [count]) for name, _, count in db.session.execute(query).all()]
+    rows = [(name, [count]) for name, _, count in _read(query).all()]
     return Table("caseload", "Open cases per key worker", "Key worker", ["Open cases"], rows,
                  note="Families each key worker leads whose case is open now.")
 
@@ -348,7 +379,7 @@ def caseload_spread(filters: Filters) -> Table:
         per_worker = per_worker.where(exists().where(User.id == Family.lead_practitioner_id,
                                                      User.agency_id == filters.agency_id))
     per_worker = per_worker.subquery()
-    spread = [(int(cases), n) for cases, n in db.session.execute(
+    spread = [(int(cases), n) for cases, n in _read(
         select(per_worker.c.cases, func.count()).group_by(per_worker.c.cases)).all()]
     rows = [(label, [sum(n for cases, n in spread if cases >= low and (high is None or cases <= high))])
             for low, high, label in CASELOAD_BANDS]
@@ -379,7 +410,7 @@ def interventions_by_agency_and_type(filters: Filters) -> Table:
              .join(InterventionType, InterventionType.id == counted.c.type_id))
     months = filters.period.months()
     by_row: dict[tuple[str, str], AgencyCounts] = {}
-    for agency, kind, type_name, month_code, count in db.session.execute(query).all():
+    for agency, kind, type_name, month_code, count in _read(query).all():
         row = by_row.setdefault((agency, type_name), AgencyCounts(agency, kind, type_name, [0] * len(months)))
         row.counts[months.index(month_code)] = count
     rows, folded = fold_agencies(list(by_row.values()))
@@ -400,7 +431,7 @@ def needs_resolved_by_headline(period: Period, filters: Filters | None = None) -
              .where(NeedJudgement.state == NeedState.RESOLVED, _in_period(NeedJudgement.resolved_on, period),
                     *extra)
              .group_by(Need.headline_code))
-    return dict(db.session.execute(query).all())
+    return dict(_read(query).all())
 
 
 def needs_at_attachment(filters: Filters) -> Table:
@@ -411,7 +442,7 @@ def needs_at_attachment(filters: Filters) -> Table:
              .where(Need.at_attachment.is_(True), Family.attached_on.is_not(None),
                     _in_period(Family.attached_on, filters.period), *_family_filters(filters))
              .group_by(Need.headline_code))
-    at_attachment = dict(db.session.execute(query).all())
+    at_attachment = dict(_read(query).all())
     resolved = needs_resolved_by_headline(filters.period, filters)
     codes = sorted(set(at_attachment) | set(resolved))
     names = _headline_names(codes)
@@ -429,7 +460,7 @@ def _headline_names(codes) -> dict[str, str]:
     # The newest version's name for each code (names rarely change between versions).
     query = (select(HeadlineOutcome.code, HeadlineOutcome.name).where(HeadlineOutcome.code.in_(codes))
              .order_by(HeadlineOutcome.code, HeadlineOutcome.version_id))
-    return dict(db.session.execute(query).all())
+    return dict(_read(query).all())
 
 
 def sustainment(filters: Filters) -> Table:
@@ -443,7 +474,7 @@ def sustainment(filters: Filters) -> Table:
              .where(Family.status == FamilyStatus.CLOSED, Family.closed_on.is_not(None), Family.closed_on <= end,
                     *_family_filters(filters))
              .group_by(band))
-    counts = dict(db.session.execute(query).all())
+    counts = dict(_read(query).all())
     return Table("sustainment", "Families in sustainment", "Closed families", ["Families"], [
         (f"In the {months}-month sustainment period", [counts.get("in", 0)]),
         ("Sustainment period complete (claimable once outcomes are verified)", [counts.get("past", 0)]),
@@ -477,8 +508,8 @@ def claims_against_target(filters: Filters) -> Table | None:
                    ClaimRound.month >= year_start, ClaimRound.month <= filters.period.end,
                    *_family_filters(filters, Claim.family_id))
             .group_by(Claim.claim_type))
-    counts = {kind: (n, pence) for kind, n, pence in db.session.execute(made).all()}
-    target = db.session.scalar(select(ClaimTarget.target).where(ClaimTarget.year_starting == year_start.year))
+    counts = {kind: (n, pence) for kind, n, pence in _read(made).all()}
+    target = _read(select(ClaimTarget.target).where(ClaimTarget.year_starting == year_start.year)).scalar()
     if not counts and target is None:
         return None
     year = f"April {year_start.year} to March {year_start.year + 1}"

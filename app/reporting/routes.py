@@ -72,7 +72,8 @@ def dashboard():
     form, filters = _filter_form()
     sections = [queries.present(t) for t in queries.build_dashboard(filters)] if filters else []
     return render_template("reporting/dashboard.html", form=form, filters=filters, sections=sections,
-                           params=filters.as_params() if filters else {}, threshold=queries.suppression_threshold())
+                           params=filters.as_params() if filters else {}, threshold=queries.suppression_threshold(),
+                           reporting_copy=queries.reporting_copy_note() if filters else None)
 
 
 @bp.route("/dashboard/charts/<key>.svg")

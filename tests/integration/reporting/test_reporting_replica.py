@@ -37,21 +37,30 @@ def _state_counts(page: str) -> dict[str, str]:
 
 def test_the_dashboard_reads_the_replica(db_kind):
     with ThrowawayDatabase(db_kind) as primary_url, ThrowawayDatabase(db_kind) as replica_url:
-        flask_app = make_app_on_own_database(primary_url, SQLALCHEMY_BINDS={"reporting": replica_url})
-        with flask_app.app_context():
-            replica = db.engines["reporting"]
-            db.metadata.create_all(replica)
-            _families(db.session, FamilyStatus.ACTIVE, 7, "HF-P")
-            manager = Factory().user("programme_manager")
-            with Session(replica) as session:
-                _families(session, FamilyStatus.CLOSED, 9, "HF-R")
-                session.commit()
+        try:
+            _read_from_the_replica(primary_url, replica_url)
+        finally:
+            # `db` is one object for every app in the process: an app with a bind leaves that bind's metadata
+            # behind, and every later app's create_all would look for an engine it does not have.
+            db.metadatas.pop("reporting", None)
 
-            page = signed_in_client(flask_app, manager).get("/reports/dashboard").get_data(as_text=True)
 
-            counts = _state_counts(page)
-            assert counts["Closed"] == "9" and counts["Active"] == "0", counts
-            assert "read from the reporting copy of the database" in page
-            db.session.remove()
-            replica.dispose()
-            db.engine.dispose()
+def _read_from_the_replica(primary_url, replica_url):
+    flask_app = make_app_on_own_database(primary_url, SQLALCHEMY_BINDS={"reporting": replica_url})
+    with flask_app.app_context():
+        replica = db.engines["reporting"]
+        db.metadata.create_all(replica)
+        _families(db.session, FamilyStatus.ACTIVE, 7, "HF-P")
+        manager = Factory().user("programme_manager")
+        with Session(replica) as session:
+            _families(session, FamilyStatus.CLOSED, 9, "HF-R")
+            session.commit()
+
+        page = signed_in_client(flask_app, manager).get("/reports/dashboard").get_data(as_text=True)
+
+        counts = _state_counts(page)
+        assert counts["Closed"] == "9" and counts["Active"] == "0", counts
+        assert "read from the reporting copy of the database" in page
+        db.session.remove()
+        replica.dispose()
+        db.engine.dispose()
